@@ -1,0 +1,28 @@
+"""Navigation for the site's shell: which menu entries a user sees depends on their roles."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .scope import Capability, request_scope
+
+# (url name, label, capability needed). Apps add their entries here as they arrive.
+MENU = (
+    ("home", _("Trang chủ"), None),
+    ("unit_list", _("Đơn vị hành chính"), Capability.SEE),
+)
+
+
+def navigation(request):
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    scope = request_scope(request)
+    items = [
+        {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
+        for name, label, capability in MENU
+        if capability is None or scope.can(capability)
+    ]
+    return {
+        "nav_items": items,
+        "nav_admin": request.user.is_staff,
+        "scope": scope,
+    }

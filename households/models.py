@@ -1,0 +1,1 @@
+"""Households, members, review rounds and surveys (issue: households and the annual review)."""
