@@ -155,3 +155,16 @@ def test_admin_requires_staff(client, cast):
     client.force_login(cast.admin)
     # staff without model permissions still reaches the index
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_vietnamese_whatever_the_browser_asks(client, cast):
+    client.force_login(cast.officer)
+    body = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Đơn vị được phân công" in body
+
+
+def test_person_name_in_vietnamese_order(client, cast):
+    cast.officer.last_name, cast.officer.first_name = "Phạm Thị", "Hoa"
+    cast.officer.save()
+    client.force_login(cast.officer)
+    assert "Xin chào, Phạm Thị Hoa" in client.get(reverse("home")).content.decode()
