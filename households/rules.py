@@ -184,7 +184,7 @@ def _is_dependent(m: MemberFacts, s: PovertyStandard) -> bool:
     # monthly social allowance (Decree 07/2021: "hưởng trợ cấp xã hội hằng tháng").
     if m.age < s.child_age_limit:
         return True
-    elderly = m.age >= s.retirement_age_for(m.sex)
+    elderly = m.age >= s.elderly_age
     return m.has_monthly_social_allowance and (elderly or m.is_disabled)
 
 

@@ -179,6 +179,8 @@ class PovertyStandard:
     # from 2021 (men 60y3m -> 62, women 55y4m -> 60); the review forms use whole ages.
     retirement_age_male: int
     retirement_age_female: int
+    # Law on the Elderly 2009, art. 2: "người cao tuổi" are citizens aged 60 or over (both sexes).
+    elderly_age: int
     child_age_limit: int  # "children" are members strictly under this age
     insurance_min_age: int  # members aged this or over need health insurance
     lower_secondary_age_range: tuple[int, int]  # half-open: lo <= age < hi
@@ -273,6 +275,7 @@ _COMMON_PARAMS: dict[str, Any] = {
     "working_age_from": 15,
     "retirement_age_male": 60,
     "retirement_age_female": 55,
+    "elderly_age": 60,
     "child_age_limit": 16,
     "insurance_min_age": 6,
     "lower_secondary_age_range": (16, 18),

@@ -308,10 +308,13 @@ def allowance(**overrides) -> MemberFacts:
         pytest.param((person(), child(3), child(5), child(15)), True, id="3-of-4-more-than-half"),
         pytest.param((person(), child(16), child(5)), False, id="16-is-no-longer-a-child"),
         pytest.param((person(), child(5), allowance(age=60)), True, id="man-60-on-allowance"),
+        pytest.param(
+            (person(), child(5), allowance(age=60, sex=Sex.FEMALE)), True, id="woman-60-allowance"
+        ),
         pytest.param((person(), child(5), person("F", age=80)), False, id="elderly-no-allowance"),
         pytest.param((person(), child(5), allowance(age=59)), False, id="man-59-on-allowance"),
         pytest.param(
-            (person(), child(5), allowance(age=55, sex=Sex.FEMALE)), True, id="woman-55-allowance"
+            (person(), child(5), allowance(age=59, sex=Sex.FEMALE)), False, id="woman-59-allowance"
         ),
         pytest.param(
             (person(), child(5), allowance(age=30, is_disabled=True)), True, id="disabled-allowance"
