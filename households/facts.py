@@ -1,0 +1,137 @@
+"""Turn stored or submitted household data into the rules' facts, and assessments into rows.
+
+Both the survey page's live preview (unsaved form data) and the save service go through
+``assess``, so the browser never holds a second copy of the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .rules import Assessment, HouseholdFacts, MemberFacts, age_on, evaluate
+from .standards import (
+    Device,
+    EducationLevel,
+    Employment,
+    Nutrition,
+    PovertyStandard,
+    Schooling,
+    Sex,
+    WaterSource,
+)
+
+MEMBER_FIELDS = (
+    "full_name",
+    "sex",
+    "birth_date",
+    "has_health_insurance",
+    "schooling",
+    "education_level",
+    "employment",
+    "is_disabled",
+    "has_monthly_social_allowance",
+    "nutrition",
+)
+
+
+def member_facts(member: Mapping[str, Any], on: dt.date) -> MemberFacts:
+    return MemberFacts(
+        name=member["full_name"],
+        age=age_on(member["birth_date"], on),
+        sex=Sex(member["sex"]),
+        schooling=Schooling(member["schooling"]),
+        education_level=EducationLevel(member["education_level"]),
+        has_health_insurance=bool(member["has_health_insurance"]),
+        employment=Employment(member["employment"]),
+        is_disabled=bool(member["is_disabled"]),
+        has_monthly_social_allowance=bool(member["has_monthly_social_allowance"]),
+        nutrition=Nutrition(member.get("nutrition") or Nutrition.UNKNOWN.value),
+    )
+
+
+def split_codes(value: str | Iterable[str]) -> list[str]:
+    if isinstance(value, str):
+        return [v for v in value.split(",") if v]
+    return [v for v in value if v]
+
+
+def join_codes(values: Iterable[str]) -> str:
+    """Comma-wrapped so that ``field__contains=",code,"`` finds one code exactly."""
+    values = sorted(set(values))
+    return f",{','.join(values)}," if values else ""
+
+
+def income_per_person(
+    *, income_per_person: int | None, household_income: int | None, members: int
+) -> int | None:
+    """Entered directly, or household monthly income ÷ members (rounded down to a whole đồng)."""
+    if income_per_person is not None:
+        return income_per_person
+    if household_income is not None and members:
+        return household_income // members
+    return None
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    facts: HouseholdFacts
+    assessment: Assessment
+    income_per_person: int
+
+
+def assess(
+    *,
+    members: list[Mapping[str, Any]],
+    survey: Mapping[str, Any],
+    on: dt.date,
+    is_urban: bool,
+    is_farm_household: bool,
+    standard: PovertyStandard,
+) -> Evaluated:
+    """Evaluate cleaned member and survey data (dicts of model field values)."""
+    member_rows = tuple(member_facts(m, on) for m in members)
+    facts = HouseholdFacts(
+        members=member_rows,
+        walls_durable=bool(survey["walls_durable"]),
+        columns_durable=bool(survey["columns_durable"]),
+        roof_durable=bool(survey["roof_durable"]),
+        floor_area_m2=Decimal(survey["floor_area"]),
+        water_source=WaterSource(survey["water_source"]),
+        has_hygienic_latrine=bool(survey["has_hygienic_latrine"]),
+        uses_internet=bool(survey["uses_internet"]),
+        devices=frozenset(Device(d) for d in split_codes(survey.get("devices") or "")),
+        uses_digital_services=bool(survey.get("uses_digital_services", True)),
+        waste_collected=bool(survey.get("waste_collected", True)),
+    )
+    income = income_per_person(
+        income_per_person=survey.get("income_per_person"),
+        household_income=survey.get("household_income"),
+        members=len(member_rows),
+    )
+    if income is None:
+        raise ValueError("income_per_person or household_income is required")
+    assessment = evaluate(
+        facts,
+        income_per_person=income,
+        is_urban=is_urban,
+        is_farm_household=is_farm_household,
+        standard=standard,
+    )
+    return Evaluated(facts=facts, assessment=assessment, income_per_person=income)
+
+
+def snapshot(members: list[Mapping[str, Any]], on: dt.date) -> list[dict[str, Any]]:
+    """What the survey keeps of each member as surveyed (JSON-safe)."""
+    rows = []
+    for m in members:
+        row = {k: m[k] for k in MEMBER_FIELDS}
+        row["birth_date"] = m["birth_date"].isoformat()
+        row["age"] = age_on(m["birth_date"], on)
+        row["relation"] = m.get("relation", "")
+        row["ethnicity"] = m.get("ethnicity", "")
+        rows.append(row)
+    return rows

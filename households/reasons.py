@@ -1,0 +1,48 @@
+"""Display text of the deprivation reasons the rules give (translatable; the rules stay pure)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from .rules import REASON_CODES, Reason, _vi_value
+
+# The Vietnamese text matches Reason.describe_vi; English lives in the catalogue.
+TEXT = {
+    "unemployed": _("{member}, {age} tuổi, trong độ tuổi lao động, đang thất nghiệp"),
+    "wage_no_contract": _("{member}, {age} tuổi, làm công ăn lương không có hợp đồng lao động"),
+    "dependents_share": _("Người phụ thuộc chiếm {dependents}/{members} nhân khẩu (hơn một nửa)"),
+    "stunted": _("{member}, {age} tuổi, suy dinh dưỡng thể thấp còi"),
+    "underweight": _("{member}, {age} tuổi, suy dinh dưỡng thể nhẹ cân"),
+    "no_insurance": _("{member}, {age} tuổi, không có bảo hiểm y tế"),
+    "no_lower_secondary": _("{member}, {age} tuổi, chưa tốt nghiệp THCS, không đi học"),
+    "no_upper_secondary": _(
+        "{member}, {age} tuổi, chưa tốt nghiệp THPT hoặc học nghề, không đi học"
+    ),
+    "child_not_in_school": _("{member}, {age} tuổi, không đi học"),
+    "nondurable_house": _("Nhà ở thiếu kiên cố: {parts} làm bằng vật liệu không bền chắc"),
+    "small_floor_area": _(
+        "Diện tích nhà ở bình quân {area_per_person} m²/người (dưới {minimum} m²)"
+    ),
+    "unclean_water": _("Không tiếp cận được nguồn nước sạch (đang dùng {source})"),
+    "no_latrine": _("Không có nhà tiêu hợp vệ sinh"),
+    "no_internet": _("Không có thành viên nào sử dụng dịch vụ internet"),
+    "no_info_device": _("Không có phương tiện tiếp cận thông tin nào ({expected})"),
+    "no_digital_services": _("Không có thành viên nào sử dụng dịch vụ số"),
+    "no_waste_collection": _("Rác thải sinh hoạt không được thu gom, xử lý"),
+}
+assert set(TEXT) == REASON_CODES, "every reason code the rules produce needs a display text"
+
+
+def to_json(reason: Reason) -> dict[str, Any]:
+    return {"code": reason.code, "member": reason.member, "params": dict(reason.params)}
+
+
+def describe(reason: dict[str, Any]) -> str:
+    """The sentence for a stored (JSON) reason in the active language."""
+    template = TEXT.get(reason["code"])
+    if template is None:
+        return reason["code"]
+    values = {k: _vi_value(k, v) for k, v in reason.get("params", {}).items()}
+    return str(template).format(member=reason.get("member"), **values)

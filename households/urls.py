@@ -1,0 +1,28 @@
+from django.urls import path
+
+from .views import lists, review, survey
+
+urlpatterns = [
+    # lists.py: household registry
+    path("ho/", lists.household_list, name="household_list"),
+    path("ho/<int:pk>/", lists.household_detail, name="household_detail"),
+    # survey.py: survey entry, live preview, exclusion
+    path("phieu/<int:pk>/", survey.survey_edit, name="survey_edit"),
+    path("phieu/<int:pk>/xem-truoc/", survey.survey_preview, name="survey_preview"),
+    path("phieu/<int:pk>/dua-ra/", survey.survey_exclude, name="survey_exclude"),
+    # review.py: rounds and commune submission
+    path("dot-ra-soat/", review.round_list, name="round_list"),
+    path("dot-ra-soat/mo/", review.round_open, name="round_open"),
+    path("dot-ra-soat/<int:pk>/dong/", review.round_close, name="round_close"),
+    path("dot-ra-soat/<int:pk>/", review.round_detail, name="round_detail"),
+    path(
+        "dot-ra-soat/<int:round_pk>/xa/<int:commune_pk>/",
+        review.commune_round,
+        name="commune_round",
+    ),
+    path(
+        "dot-ra-soat/<int:round_pk>/xa/<int:commune_pk>/<slug:action>/",
+        review.commune_round_act,
+        name="commune_round_act",
+    ),
+]

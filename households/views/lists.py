@@ -1,0 +1,9 @@
+"""Work in progress."""
+
+
+def household_list(request):
+    raise NotImplementedError
+
+
+def household_detail(request, pk):
+    raise NotImplementedError
