@@ -6,6 +6,8 @@ urlpatterns = [
     # lists.py: household registry
     path("ho/", lists.household_list, name="household_list"),
     path("ho/<int:pk>/", lists.household_detail, name="household_detail"),
+    path("ho/<int:pk>/chuyen-xa/", lists.household_move, name="household_move"),
+    path("ho/them/", survey.household_create, name="household_create"),
     # survey.py: survey entry, live preview, exclusion
     path("phieu/<int:pk>/", survey.survey_edit, name="survey_edit"),
     path("phieu/<int:pk>/xem-truoc/", survey.survey_preview, name="survey_preview"),

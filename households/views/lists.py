@@ -7,3 +7,7 @@ def household_list(request):
 
 def household_detail(request, pk):
     raise NotImplementedError
+
+
+def household_move(request, pk):
+    raise NotImplementedError

@@ -11,3 +11,7 @@ def survey_preview(request, pk):
 
 def survey_exclude(request, pk):
     raise NotImplementedError
+
+
+def household_create(request):
+    raise NotImplementedError
