@@ -8,6 +8,8 @@ from .scope import Capability, request_scope
 # (url name, label, capability needed). Apps add their entries here as they arrive.
 MENU = (
     ("home", _("Trang chủ"), None),
+    ("household_list", _("Hộ gia đình"), Capability.SEE),
+    ("round_list", _("Đợt rà soát"), Capability.SEE),
     ("unit_list", _("Đơn vị hành chính"), Capability.SEE),
 )
 
@@ -16,11 +18,12 @@ def navigation(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     scope = request_scope(request)
-    items = [
-        {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
-        for name, label, capability in MENU
-        if capability is None or scope.can(capability)
-    ]
+    items = []
+    for name, label, capability in MENU:
+        if capability is None or scope.can(capability):
+            url = reverse(name)
+            active = request.path == url or (url != "/" and request.path.startswith(url))
+            items.append({"url": url, "label": label, "active": active})
     return {
         "nav_items": items,
         "nav_admin": request.user.is_staff,

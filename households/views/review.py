@@ -1,25 +1,153 @@
-"""Work in progress."""
+"""Review rounds (administrators open and close them) and commune submission (officers submit,
+district staff accept, return or reopen)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from areas.models import Unit
+from areas.scope import Capability, request_scope, user_scope
+
+from .. import selectors, services
+from ..models import SubmissionStatus
+from ..progress import commune_progress
+from ..round_forms import RoundOpenForm, SubmissionCommentForm
+
+ACTIONS = {
+    "submit": (services.commune_submit, Capability.ENTER),
+    "accept": (services.commune_accept, Capability.REVIEW),
+    "return": (services.commune_return, Capability.REVIEW),
+    "reopen": (services.commune_reopen, Capability.REVIEW),
+}
 
 
+def _messages_of(error: ValidationError) -> list[str]:
+    return error.messages  # a dict-shaped error flattens to its messages too
+
+
+@login_required
+@require_http_methods(["GET"])
 def round_list(request):
-    raise NotImplementedError
+    page = Paginator(selectors.round_list(), 20).get_page(request.GET.get("page"))
+    can_admin = request_scope(request).can(Capability.ADMINISTER)
+    return render(request, "households/round_list.html", {"page": page, "can_admin": can_admin})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
 def round_open(request):
-    raise NotImplementedError
+    if not request_scope(request).can(Capability.ADMINISTER):
+        raise PermissionDenied
+    form = RoundOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = services.round_open(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in _messages_of(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã mở %(round)s.") % {"round": round_})
+            return redirect("round_detail", pk=round_.pk)
+    return render(request, "households/round_open.html", {"form": form})
 
 
-def round_close(request, pk):
-    raise NotImplementedError
+@login_required
+@require_http_methods(["POST"])
+def round_close(request, pk: int):
+    round_ = selectors.round_get(pk)
+    try:
+        services.round_close(by=request.user, round_=round_)
+        messages.success(request, _("Đã đóng %(round)s.") % {"round": round_})
+    except ValidationError as error:
+        messages.error(request, " ".join(_messages_of(error)))
+    return redirect("round_list")
 
 
-def round_detail(request, pk):
-    raise NotImplementedError
+@login_required
+@require_http_methods(["GET"])
+def round_detail(request, pk: int):
+    round_ = selectors.round_get(pk)
+    scope = user_scope(request.user, round_.reference_date)
+    status = request.GET.get("status", "")
+    rows = commune_progress(round_, scope.communes(), status=status)
+    return render(
+        request,
+        "households/round_detail.html",
+        {
+            "round": round_,
+            "rows": rows,
+            "status": status,
+            "statuses": SubmissionStatus.choices,
+            "can_admin": request_scope(request).can(Capability.ADMINISTER),
+        },
+    )
 
 
-def commune_round(request, round_pk, commune_pk):
-    raise NotImplementedError
+def _commune_in_scope(request, round_, commune_pk: int):
+    scope = user_scope(request.user, round_.reference_date)
+    commune = get_object_or_404(scope.communes(), pk=commune_pk)
+    return scope, commune
 
 
-def commune_round_act(request, round_pk, commune_pk, action):
-    raise NotImplementedError
+@login_required
+@require_http_methods(["GET"])
+def commune_round(request, round_pk: int, commune_pk: int):
+    round_ = selectors.round_get(round_pk)
+    scope, commune = _commune_in_scope(request, round_, commune_pk)
+    submission = services.submission_for(round_, commune)
+    progress = commune_progress(round_, Unit.objects.filter(pk=commune.pk))[0]
+    return render(
+        request,
+        "households/commune_round.html",
+        {
+            "round": round_,
+            "commune": commune,
+            "submission": submission,
+            "status": submission.status if submission else SubmissionStatus.OPEN,
+            "events": submission.events.select_related("by") if submission else [],
+            "progress": progress,
+            "form": SubmissionCommentForm(),
+            "can_enter": scope.covers(commune, Capability.ENTER),
+            "can_review": scope.covers(commune, Capability.REVIEW),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def commune_round_act(request, round_pk: int, commune_pk: int, action: str):
+    round_ = selectors.round_get(round_pk)
+    scope, commune = _commune_in_scope(request, round_, commune_pk)
+    if action not in ACTIONS:
+        raise PermissionDenied
+    service, capability = ACTIONS[action]
+    if not scope.covers(commune, capability):
+        raise PermissionDenied
+    form = SubmissionCommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        if action == "submit":
+            service(by=request.user, round_=round_, commune=commune, comment=comment)
+        else:
+            submission = services.submission_for(round_, commune)
+            if submission is None:
+                raise ValidationError(_("Xã chưa gửi kết quả."))
+            service(by=request.user, submission=submission, comment=comment)
+    except ValidationError as error:
+        messages.error(request, " ".join(_messages_of(error)))
+    else:
+        messages.success(request, _("Đã ghi nhận: %(action)s.") % {"action": ACTION_LABELS[action]})
+    return redirect("commune_round", round_pk=round_.pk, commune_pk=commune.pk)
+
+
+ACTION_LABELS = {
+    "submit": gettext_lazy("gửi kết quả"),
+    "accept": gettext_lazy("tiếp nhận kết quả"),
+    "return": gettext_lazy("trả lại kết quả"),
+    "reopen": gettext_lazy("mở lại kết quả"),
+}

@@ -1,0 +1,69 @@
+"""Progress of a round per commune: a few set-based queries whatever the number of households."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from areas.models import Unit
+
+from .models import CommuneSubmission, Exclusion, ReviewRound, SubmissionStatus, Survey
+
+
+def commune_progress(
+    round_: ReviewRound, communes: QuerySet[Unit], *, status: str = ""
+) -> list[dict]:
+    """One row per commune: list counts, classes, exclusions and submission status.
+
+    Four queries: communes, survey aggregates grouped by commune, exclusions grouped by commune,
+    submissions. ``status`` keeps only communes whose submission has that status.
+    """
+    units = list(communes.select_related("parent").order_by("code"))
+    ids = [u.pk for u in units]
+    counts = {
+        row["commune_id"]: row
+        for row in Survey.objects.filter(round=round_, commune_id__in=ids)
+        .values("commune_id")
+        .annotate(
+            total=Count("id"),
+            pending=Count("id", filter=Q(status="pending")),
+            surveyed=Count("id", filter=Q(status="surveyed")),
+            carried=Count("id", filter=Q(status="carried_over")),
+            poor=Count("id", filter=Q(poverty_class="poor")),
+            near_poor=Count("id", filter=Q(poverty_class="near_poor")),
+            persons=Sum("member_count"),
+        )
+    }
+    excluded = dict(
+        Exclusion.objects.filter(round=round_, commune_id__in=ids)
+        .values("commune_id")
+        .annotate(n=Count("id"))
+        .values_list("commune_id", "n")
+    )
+    submissions = dict(
+        CommuneSubmission.objects.filter(round=round_, commune_id__in=ids).values_list(
+            "commune_id", "status"
+        )
+    )
+    labels = dict(SubmissionStatus.choices)
+    rows = []
+    for unit in units:
+        sub_status = submissions.get(unit.pk, SubmissionStatus.OPEN)
+        if status and sub_status != status:
+            continue
+        c = counts.get(unit.pk, {})
+        rows.append(
+            {
+                "commune": unit,
+                "total": c.get("total", 0),
+                "pending": c.get("pending", 0),
+                "surveyed": c.get("surveyed", 0),
+                "carried": c.get("carried", 0),
+                "poor": c.get("poor", 0),
+                "near_poor": c.get("near_poor", 0),
+                "persons": c.get("persons") or 0,
+                "excluded": excluded.get(unit.pk, 0),
+                "status": sub_status,
+                "status_label": labels[sub_status],
+            }
+        )
+    return rows

@@ -1,0 +1,125 @@
+"""Round pages (administrators) and the commune submission pages (officers, district staff)."""
+
+import pytest
+from django.urls import reverse
+
+from households.models import ReviewRound, Survey
+from tests.conftest import unit
+from tests.households.factories import open_round, register, save
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ba_to(cast):
+    return unit("21484")
+
+
+@pytest.fixture
+def round_(cast):
+    return open_round(cast.admin, 2026)
+
+
+def commune_url(round_, commune, action=None):
+    if action:
+        return reverse("commune_round_act", args=[round_.pk, commune.pk, action])
+    return reverse("commune_round", args=[round_.pk, commune.pk])
+
+
+def test_anonymous_redirected(client, round_, ba_to):
+    for url in (
+        reverse("round_list"),
+        reverse("round_open"),
+        reverse("round_detail", args=[round_.pk]),
+        commune_url(round_, ba_to),
+    ):
+        assert client.get(url).status_code == 302, url
+
+
+def test_round_list_and_open_for_admin_only(client, cast):
+    client.force_login(cast.officer)
+    assert client.get(reverse("round_list")).status_code == 200
+    assert client.get(reverse("round_open")).status_code == 403
+    assert client.post(reverse("round_open"), {}).status_code == 403
+    client.force_login(cast.admin)
+    body = client.get(reverse("round_list")).content.decode()
+    assert "Chưa có đợt rà soát nào" in body
+    response = client.post(
+        reverse("round_open"),
+        {"year": 2026, "kind": "periodic", "starts_on": "01/09/2026", "ends_on": "14/12/2026"},
+    )
+    round_ = ReviewRound.objects.get(year=2026)
+    assert response.status_code == 302
+    assert round_.standard == "ND07_2021"  # Decree 07 covers the 2026 review
+    assert round_.is_open
+
+
+def test_round_open_rejects_bad_input_with_messages(client, cast):
+    client.force_login(cast.admin)
+    response = client.post(
+        reverse("round_open"),
+        {"year": 2026, "kind": "periodic", "starts_on": "01/09/2026", "ends_on": "01/08/2026"},
+    )
+    assert response.status_code == 200
+    assert "Ngày kết thúc phải sau ngày bắt đầu" in response.content.decode()
+    open_round(cast.admin, 2025)
+    response = client.post(
+        reverse("round_open"),
+        {"year": 2025, "kind": "periodic", "starts_on": "02/09/2025", "ends_on": "14/12/2025"},
+    )
+    assert "đã có đợt rà soát định kỳ" in response.content.decode()
+    assert ReviewRound.objects.count() == 1
+
+
+def test_round_close_admin_only(client, cast, round_):
+    client.force_login(cast.district)
+    assert client.post(reverse("round_close", args=[round_.pk])).status_code == 403
+    client.force_login(cast.admin)
+    assert client.post(reverse("round_close", args=[round_.pk])).status_code == 302
+    round_.refresh_from_db()
+    assert not round_.is_open
+
+
+def test_round_detail_is_scoped(client, cast, round_, ba_to):
+    register(cast.officer, ba_to)
+    client.force_login(cast.officer)
+    body = client.get(reverse("round_detail", args=[round_.pk])).content.decode()
+    assert "Xã Ba Tơ" in body and "Xã Ba Vinh" not in body
+    client.force_login(cast.district)
+    body = client.get(reverse("round_detail", args=[round_.pk])).content.decode()
+    assert "Xã Ba Vinh" in body and "Xã Sơn Tịnh" not in body
+    assert client.get(reverse("round_detail", args=[999999])).status_code == 404
+
+
+def test_commune_page_outsider_404(client, cast, round_, ba_to):
+    client.force_login(cast.outsider)
+    assert client.get(commune_url(round_, ba_to)).status_code == 404
+    assert client.post(commune_url(round_, ba_to, "submit")).status_code == 404
+
+
+def test_submit_accept_flow_through_pages(client, cast, round_, ba_to):
+    household = register(cast.officer, ba_to)
+    survey = Survey.objects.get(household=household, round=round_)
+    client.force_login(cast.officer)
+    response = client.post(commune_url(round_, ba_to, "submit"), follow=True)
+    assert "Còn 1 hộ" in response.content.decode()  # refused with the reason
+    save(cast.officer, survey)
+    response = client.post(commune_url(round_, ba_to, "submit"), follow=True)
+    assert "Đã gửi, chờ tiếp nhận" in response.content.decode()
+    # the officer cannot accept their own commune
+    assert client.post(commune_url(round_, ba_to, "accept")).status_code == 403
+    client.force_login(cast.leader)
+    assert client.post(commune_url(round_, ba_to, "accept")).status_code == 403
+    client.force_login(cast.district)
+    response = client.post(commune_url(round_, ba_to, "return"), {"comment": ""}, follow=True)
+    assert "Ghi rõ lý do trả lại" in response.content.decode()
+    response = client.post(commune_url(round_, ba_to, "accept"), {"comment": "Đạt"}, follow=True)
+    body = response.content.decode()
+    assert "Đã tiếp nhận" in body and "Đạt" in body
+    response = client.post(commune_url(round_, ba_to, "reopen"), {"comment": "Sai hộ"}, follow=True)
+    assert "Mở lại để sửa" in response.content.decode()
+
+
+def test_unknown_action_is_refused(client, cast, round_, ba_to):
+    client.force_login(cast.officer)
+    assert client.post(commune_url(round_, ba_to, "delete")).status_code == 403
