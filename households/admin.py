@@ -1,0 +1,81 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    CommuneSubmission,
+    Exclusion,
+    Household,
+    Member,
+    ReviewRound,
+    SubmissionEvent,
+    Survey,
+)
+
+
+@admin.register(ReviewRound)
+class ReviewRoundAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "year", "kind", "starts_on", "ends_on", "standard", "status")
+    list_filter = ("kind", "status", "standard")
+    # Opening a round builds its household list: use the portal's "Mở đợt rà soát" page.
+    readonly_fields = ("created_at", "closed_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+class MemberInline(admin.TabularInline):
+    model = Member
+    extra = 0
+    fields = ("full_name", "sex", "birth_date", "relation", "ethnicity", "is_current")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Household)
+class HouseholdAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "head_name", "commune", "village", "status")
+    list_filter = ("status", "is_ethnic_minority", "is_farm_household")
+    search_fields = ("code", "head_name", "head_name_folded")
+    raw_id_fields = ("commune",)
+    list_select_related = ("commune",)
+    inlines = [MemberInline]
+
+
+@admin.register(Survey)
+class SurveyAdmin(SimpleHistoryAdmin):
+    list_display = ("household", "round", "commune", "status", "poverty_class", "transition")
+    list_filter = ("round", "status", "poverty_class", "transition")
+    search_fields = ("household__code", "household__head_name")
+    raw_id_fields = ("household", "commune", "surveyed_by")
+    list_select_related = ("household", "round", "commune")
+    # Results are written by the rules; edit surveys in the portal so they are recomputed.
+    readonly_fields = (
+        "poverty_class",
+        "previous_class",
+        "transition",
+        "deprived_count",
+        "b2_score",
+        "members_snapshot",
+    )
+
+
+@admin.register(Exclusion)
+class ExclusionAdmin(SimpleHistoryAdmin):
+    list_display = ("household", "round", "commune", "reason", "transition")
+    list_filter = ("round", "reason")
+    raw_id_fields = ("household", "commune", "created_by")
+
+
+class SubmissionEventInline(admin.TabularInline):
+    model = SubmissionEvent
+    extra = 0
+    readonly_fields = ("action", "by", "at", "comment")
+    can_delete = False
+
+
+@admin.register(CommuneSubmission)
+class CommuneSubmissionAdmin(admin.ModelAdmin):
+    list_display = ("commune", "round", "status", "updated_at")
+    list_filter = ("round", "status")
+    raw_id_fields = ("commune",)
+    inlines = [SubmissionEventInline]
