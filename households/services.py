@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +54,13 @@ class ConcurrentEdit(ValidationError):
 def _require(user, commune: Unit, capability: str, day: dt.date | None = None) -> None:
     if not user_scope(user, day).covers(commune, capability):
         raise PermissionDenied
+
+
+def _results_changed(round_: ReviewRound, commune: Unit) -> None:
+    """After commit, recompute the indicators of this commune's line (indicators app)."""
+    from indicators.tasks import rollup_commune_task
+
+    transaction.on_commit(lambda: rollup_commune_task.delay(round_.pk, commune.pk))
 
 
 def _require_unlocked(round_: ReviewRound, commune: Unit) -> None:
@@ -170,7 +177,9 @@ def household_create(
             status=SurveyStatus.PENDING,
             is_ethnic_minority=household.is_ethnic_minority,
             is_urban=commune.is_urban,
+            member_count=len(members),
         )
+        _results_changed(round_, commune)
     return household
 
 
@@ -251,6 +260,7 @@ def survey_save(
     )
     household_transitions_refresh(household)
     survey.refresh_from_db()
+    _results_changed(round_, survey.commune)
     return survey
 
 
@@ -281,6 +291,7 @@ def household_exclude(
         household.save()
     household_transitions_refresh(household)
     exclusion.refresh_from_db()
+    _results_changed(round_, exclusion.commune)
     return exclusion
 
 
@@ -320,6 +331,9 @@ def household_move(*, by, household: Household, to_commune: Unit, village: str) 
     household.version += 1
     household.save()
     household_transitions_refresh(household)
+    if survey:
+        _results_changed(survey.round, old)
+        _results_changed(survey.round, to_commune)
     return household
 
 
@@ -414,6 +428,9 @@ def round_open(
     )
     if kind == RoundKind.PERIODIC:
         round_list_generate(round_)
+        from indicators.services import rollup_start
+
+        rollup_start(round_=round_, by=by)
     return round_
 
 
@@ -425,38 +442,48 @@ def round_list_generate(round_: ReviewRound) -> int:
     longer exists at the round's date move to its successor first (the 2025 reform).
     """
     households_apply_crosswalk(round_.reference_date)
-    latest: dict[int, str] = {}
-    for household_id, cls in (
-        Survey.objects.filter(round__starts_on__lt=round_.starts_on)
-        .exclude(poverty_class="")
-        .order_by("household_id", "round__starts_on")
-        .values_list("household_id", "poverty_class")
-        .iterator(chunk_size=BATCH)
-    ):
-        latest[household_id] = cls  # ordered: the last one wins
+    previous_round = (
+        ReviewRound.objects.filter(kind=RoundKind.PERIODIC, starts_on__lt=round_.starts_on)
+        .order_by("-starts_on")
+        .first()
+    )
+    # The previous class (for transitions) comes from the previous periodic round; a monthly
+    # (regular) review since then can still put a household on the list.
+    since = previous_round.starts_on if previous_round else None
+    previous = _classes(Survey.objects.filter(round=previous_round)) if previous_round else {}
+    latest = dict(previous)
+    regular = Survey.objects.filter(
+        round__kind=RoundKind.REGULAR, round__starts_on__lt=round_.starts_on
+    )
+    if since:
+        regular = regular.filter(round__starts_on__gt=since)
+    latest.update(_classes(regular))
     created = 0
     batch: list[Survey] = []
     rows = (
         Household.objects.filter(status=HouseholdStatus.ACTIVE)
+        .annotate(persons=Count("members", filter=Q(members__is_current=True)))
         .values_list(
-            "pk", "commune_id", "requested_review", "is_ethnic_minority", "commune__is_urban"
+            "pk", "commune_id", "requested_review", "is_ethnic_minority", "commune__is_urban",
+            "persons",
         )
         .iterator(chunk_size=BATCH)
-    )
-    for pk, commune_id, requested, minority, urban in rows:
-        previous = latest.get(pk)
-        review = requested or previous in ON_LIST or previous is None
+    )  # fmt: skip
+    for pk, commune_id, requested, minority, urban, persons in rows:
+        last, before = latest.get(pk), previous.get(pk)
+        review = requested or last in ON_LIST or last is None
         batch.append(
             Survey(
                 household_id=pk,
                 round=round_,
                 commune_id=commune_id,
                 status=SurveyStatus.PENDING if review else SurveyStatus.CARRIED_OVER,
-                poverty_class="" if review else previous,
-                previous_class=previous or "",
-                transition="" if review else _carried_transition(previous),
+                poverty_class="" if review else last,
+                previous_class=before or "",
+                transition="" if review else _carried(last, before),
                 is_ethnic_minority=minority,
                 is_urban=urban,
+                member_count=persons,
             )
         )
         if len(batch) >= BATCH:
@@ -467,9 +494,25 @@ def round_list_generate(round_: ReviewRound) -> int:
     return created + len(batch)
 
 
-def _carried_transition(previous: str) -> str:
-    # A carried-over household was neither poor nor near-poor and stays so.
-    return "still_none"
+def _carried(current: str, previous: str | None) -> str:
+    # Neither poor nor near-poor now, so the ever-poor history does not matter.
+    return transition(
+        current=PovertyClass(current),
+        previous=PovertyClass(previous) if previous else None,
+        ever_poor_before=False,
+        ever_near_poor_before=False,
+    ).value
+
+
+def _classes(surveys) -> dict[int, str]:
+    """{household_id: class} of surveyed or carried-over entries, the latest round last."""
+    rows = (
+        surveys.exclude(poverty_class="")
+        .order_by("round__starts_on")
+        .values_list("household_id", "poverty_class")
+        .iterator(chunk_size=BATCH)
+    )
+    return dict(rows)
 
 
 def households_apply_crosswalk(day: dt.date) -> int:
@@ -520,6 +563,7 @@ def _event(sub: CommuneSubmission, action: str, by, comment: str, status: str):
     sub.status = status
     sub.save()
     SubmissionEvent.objects.create(submission=sub, action=action, by=by, comment=comment)
+    _results_changed(sub.round, sub.commune)  # provisional vs official figures
     return sub
 
 

@@ -8,6 +8,7 @@ variable is listed in README.md.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -160,7 +161,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Full recompute of the indicators every night (DESIGN.md: beat for nightly jobs).
+    "indicators-nightly": {
+        "task": "indicators.tasks.rollup_nightly_task",
+        "schedule": crontab(hour=1, minute=30),
+    },
+}
 
 CACHES = {
     "default": (

@@ -1,0 +1,42 @@
+"""Celery tasks: a few lines each, taking ids and calling one service. Redelivery is harmless:
+a part rewrites the same commune totals, a merge rewrites the round's values."""
+
+from celery import shared_task
+
+from areas.models import Unit
+from households.models import ReviewRound
+
+from . import services
+from .models import RollupRun
+
+
+@shared_task(acks_late=True)
+def rollup_part_task(run_id: int, commune_ids: list[int]) -> None:
+    run = RollupRun.objects.select_related("round").get(pk=run_id)
+    try:
+        services.rollup_part(run=run, commune_ids=commune_ids)
+    except Exception as exc:
+        services.rollup_fail(run_id=run_id, error=exc)
+        raise
+
+
+@shared_task(acks_late=True)
+def rollup_merge_task(run_id: int) -> None:
+    run = RollupRun.objects.select_related("round").get(pk=run_id)
+    try:
+        services.rollup_merge(run=run)
+    except Exception as exc:
+        services.rollup_fail(run_id=run_id, error=exc)
+        raise
+
+
+@shared_task(acks_late=True)
+def rollup_commune_task(round_id: int, commune_id: int) -> None:
+    services.rollup_commune(
+        round_=ReviewRound.objects.get(pk=round_id), commune=Unit.objects.get(pk=commune_id)
+    )
+
+
+@shared_task
+def rollup_nightly_task() -> None:
+    services.rollup_nightly()
