@@ -67,7 +67,7 @@ def two_rounds(cast, django_capture_on_commit_callbacks):
             households.append(h)
         round_close(by=admin, round_=r25)
         r26 = open_round(admin, 2026)
-        for h, (commune, _first, second) in zip(households, plan, strict=True):
+        for h, (_commune, _first, second) in zip(households, plan, strict=True):
             survey = Survey.objects.get(household=h, round=r26)
             if second == "exclude":
                 household_exclude(by=admin, survey=survey, reason="died")
