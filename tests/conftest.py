@@ -111,3 +111,14 @@ def chromium_path():
 def fast_password_hashing(settings):
     # Argon2 is deliberately slow; tests create many users. Production keeps Argon2 (settings.py).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def celery_eager():
+    """Tasks run inline in tests, even when REDIS_URL is set (CI); the Celery integration test
+    turns this off and starts a real worker."""
+    from povertyportal.celery import app
+
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = True
