@@ -10,6 +10,7 @@ MENU = (
     ("home", _("Trang chủ"), None),
     ("household_list", _("Hộ gia đình"), Capability.SEE),
     ("round_list", _("Đợt rà soát"), Capability.SEE),
+    ("dashboard", _("Chỉ tiêu"), Capability.SEE),
     ("unit_list", _("Đơn vị hành chính"), Capability.SEE),
 )
 

@@ -29,6 +29,14 @@ def household_get_for_user(scope: Scope, pk: int) -> Household:
     return household
 
 
+def household_get_for_change(scope: Scope, pk: int) -> Household:
+    """A household the user may change: in scope (else 404) and in a commune they enter data for."""
+    household = household_get_for_user(scope, pk)
+    if not scope.covers(household.commune, Capability.ENTER):
+        raise PermissionDenied
+    return household
+
+
 def survey_list_for_user(scope: Scope) -> QuerySet[Survey]:
     """Surveys of households the user may see (wherever the survey was taken)."""
     return Survey.objects.filter(household__in=household_list_for_user(scope).values("pk"))

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from areas.models import Unit
 from areas.scope import Capability, user_scope
@@ -112,13 +113,16 @@ def _save_members(household: Household, members: list[Mapping[str, Any]]) -> Non
     """Create, update, and retire members: rows missing from ``members`` stop counting."""
     keep = []
     fields = [f for f in MEMBER_MODEL_FIELDS if f != "id"]
+    current = {m.pk: m for m in household.members.filter(is_current=True)}
     for data in members:
         values = {f: data[f] for f in fields if f in data}
         member_id = data.get("id")
         if member_id:
-            Member.objects.filter(pk=member_id, household=household).update(**values)
-            member = Member.objects.get(pk=member_id, household=household)
-            member.save()  # one history row per edit
+            member = current.get(member_id) or Member.objects.get(pk=member_id, household=household)
+            if any(getattr(member, f) != v for f, v in values.items()):
+                for f, v in values.items():
+                    setattr(member, f, v)
+                member.save()  # a history row only when something changed
         else:
             member = Member.objects.create(household=household, **values)
         keep.append(member.pk)
@@ -487,10 +491,10 @@ def round_list_generate(round_: ReviewRound) -> int:
             )
         )
         if len(batch) >= BATCH:
-            Survey.objects.bulk_create(batch)
+            bulk_create_with_history(batch, Survey, batch_size=BATCH)
             created += len(batch)
             batch = []
-    Survey.objects.bulk_create(batch)
+    bulk_create_with_history(batch, Survey, batch_size=BATCH)
     return created + len(batch)
 
 

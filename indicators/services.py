@@ -31,26 +31,23 @@ log = logging.getLogger(__name__)
 
 
 def indicators_load() -> int:
-    """Create or refresh the catalog rows from catalog.definitions(). Idempotent."""
-    count = 0
+    """Create or refresh the catalog rows from catalog.definitions(). Idempotent, three queries."""
+    existing = {i.code: i for i in Indicator.objects.all()}
+    fields = ["name_vi", "name_en", "kind", "numerator", "denominator", "unit", "persons",
+              "higher_is_better", "group", "order"]  # fmt: skip
+    new, changed = [], []
     for order, d in enumerate(catalog.definitions()):
-        Indicator.objects.update_or_create(
-            code=d.code,
-            defaults={
-                "name_vi": d.name_vi,
-                "name_en": d.name_en,
-                "kind": d.kind,
-                "numerator": d.numerator,
-                "denominator": d.denominator,
-                "unit": d.unit,
-                "persons": d.persons,
-                "higher_is_better": d.higher_is_better,
-                "group": d.group,
-                "order": order,
-            },
-        )
-        count += 1
-    return count
+        values = {f: getattr(d, f) for f in fields if f != "order"} | {"order": order}
+        row = existing.get(d.code)
+        if row is None:
+            new.append(Indicator(code=d.code, **values))
+        elif any(getattr(row, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(row, f, v)
+            changed.append(row)
+    Indicator.objects.bulk_create(new)
+    Indicator.objects.bulk_update(changed, fields)
+    return len(new) + len(changed)
 
 
 def round_communes(round_: ReviewRound):

@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("areas.urls")),
     path("", include("households.urls")),
+    path("", include("indicators.urls")),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

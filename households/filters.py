@@ -1,0 +1,130 @@
+"""The household list's filters: one round's entries (surveys), narrowed by the officer's questions.
+
+The view hands in the entries of the chosen round that the user may see; every filter here only
+narrows that queryset. Filters over related rows (deprivations, members) use ``Exists`` so that a
+row never repeats and the totals stay one aggregate query.
+"""
+
+from __future__ import annotations
+
+import re
+
+import django_filters as filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import Unit
+from areas.scope import Scope
+from areas.text import fold
+
+from . import choices
+from .models import Household, Member, SurveyDeprivation, SurveyStatus
+from .standards import Indicator, PovertyStandard
+
+CITIZEN_ID = re.compile(r"\d{12}")
+ALL = _("Tất cả")
+
+# Household flags of the review (DOMAIN.md §7): one choice, "households that have this flag".
+FLAGS = [
+    (name, Household._meta.get_field(name).verbose_name)
+    for name in (
+        "is_farm_household",
+        "no_working_capacity",
+        "revolutionary_merit",
+        "social_protection",
+    )
+]
+
+
+def indicator_label(indicator: Indicator) -> str:
+    """'9. Nguồn nước sinh hoạt': the number reports use, the name in the active language."""
+    name = indicator.name_en if (get_language() or "").startswith("en") else indicator.name_vi
+    return f"{indicator.number}. {name}"
+
+
+class SurveyFilter(filters.FilterSet):
+    commune = filters.ModelChoiceFilter(label=_("Xã"), empty_label=ALL)
+    village = filters.CharFilter(
+        label=_("Thôn / tổ dân phố"), method="filter_village", max_length=100
+    )
+    poverty_class = filters.ChoiceFilter(
+        label=_("Phân loại"), choices=choices.POVERTY_CLASS, empty_label=ALL
+    )
+    transition = filters.ChoiceFilter(
+        label=_("Biến động"), choices=choices.TRANSITION, empty_label=ALL
+    )
+    status = filters.ChoiceFilter(
+        label=_("Trạng thái phiếu"), choices=SurveyStatus.choices, empty_label=ALL
+    )
+    deprived = filters.ChoiceFilter(
+        label=_("Thiếu hụt chỉ số"), method="filter_deprived", empty_label=ALL
+    )
+    is_ethnic_minority = filters.BooleanFilter(
+        label=_("Hộ dân tộc thiểu số"),
+        widget=forms.Select(choices=[("", ALL), ("true", _("Có")), ("false", _("Không"))]),
+    )
+    flag = filters.ChoiceFilter(
+        label=_("Đặc điểm hộ"), choices=FLAGS, method="filter_flag", empty_label=ALL
+    )
+    cause = filters.ChoiceFilter(
+        label=_("Nguyên nhân nghèo"),
+        choices=choices.Cause.choices,
+        method="filter_cause",
+        empty_label=ALL,
+    )
+    q = filters.CharFilter(
+        label=_("Tìm hộ"),
+        method="filter_search",
+        max_length=100,
+        help_text=_("Mã hộ, tên chủ hộ (gõ có dấu hoặc không dấu) hoặc số định danh 12 số."),
+    )
+
+    def __init__(
+        self, data=None, *, queryset: QuerySet, scope: Scope, standard: PovertyStandard, **kwargs
+    ):
+        super().__init__(data, queryset=queryset, **kwargs)
+        # The user's communes today, and those the (already scoped) rows were surveyed in: a
+        # round before the 2025 reform has its entries in communes of the old tree.
+        self.filters["commune"].queryset = Unit.objects.filter(
+            Q(pk__in=scope.communes().values("pk")) | Q(pk__in=queryset.values("commune_id"))
+        ).order_by("name_folded", "code")
+        self.filters["deprived"].extra["choices"] = [
+            (indicator.code, indicator_label(indicator)) for indicator in standard.indicators
+        ]
+
+    def filter_deprived(self, queryset, name, value):
+        return queryset.filter(
+            Exists(SurveyDeprivation.objects.filter(survey=OuterRef("pk"), indicator=value))
+        )
+
+    def filter_village(self, queryset, name, value):
+        term = value.strip()
+        # SQLite folds the case of ASCII letters only: "đông" would miss "Thôn Đông" there, so
+        # the capitalised spelling is tried too (PostgreSQL's icontains needs no help).
+        return queryset.filter(
+            Q(household__village__icontains=term) | Q(household__village__contains=term.title())
+        )
+
+    def filter_flag(self, queryset, name, value):
+        return queryset.filter(**{f"household__{value}": True})
+
+    def filter_cause(self, queryset, name, value):
+        # Survey.causes is comma-wrapped (",land,capital,"), so ",code," matches whole codes only.
+        return queryset.filter(causes__contains=f",{value},")
+
+    def filter_search(self, queryset, name, value):
+        term = value.strip()
+        if not term:
+            return queryset
+        match = Q(household__code__startswith=term) | Q(
+            household__head_name_folded__contains=fold(term)
+        )
+        if CITIZEN_ID.fullmatch(term):
+            match |= Exists(
+                Member.objects.filter(
+                    household=OuterRef("household"), is_current=True, citizen_id=term
+                )
+            )
+        return queryset.filter(match)

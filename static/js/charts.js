@@ -1,0 +1,30 @@
+/* Draws the dashboard charts from the JSON the server put in #chart-data (no rules here:
+   every number comes from stored indicator values). */
+(function () {
+  const node = document.getElementById("chart-data");
+  if (!node || !window.Chart) return;
+  const data = JSON.parse(node.textContent);
+  const palette = ["#8b1a1a", "#cc7a00", "#3d7ea6", "#6c757d"];
+
+  function draw(id, spec, type, extra) {
+    const canvas = document.getElementById(id);
+    if (!canvas || !spec || !spec.labels.length) return;
+    const datasets = spec.series.map((s, i) => ({
+      label: s.label, data: s.data, backgroundColor: palette[i % palette.length],
+      borderColor: palette[i % palette.length], type: (extra && extra.types && extra.types[i]) || type,
+      fill: false, tension: 0.2,
+    }));
+    (spec.bands || []).forEach((band, i) => {
+      ["low", "high"].forEach((end) => datasets.push({
+        type: "line", label: `${band.label}: ${band[end]}`, data: spec.labels.map(() => band[end]),
+        borderColor: i ? "#198754" : "#0d6efd", borderDash: [6, 4], pointRadius: 0, borderWidth: 1,
+      }));
+    });
+    new Chart(canvas, { type, data: { labels: spec.labels, datasets },
+      options: { responsive: true, plugins: { legend: { position: "bottom" } },
+                 scales: { y: { beginAtZero: true } }, indexAxis: (extra && extra.indexAxis) || "x" } });
+  }
+  draw("chart-breakdown", data.breakdown, "bar");
+  draw("chart-trend", data.trend, "line");
+  draw("chart-profile", data.profile, "bar", { indexAxis: "y" });
+})();
