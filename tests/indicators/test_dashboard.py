@@ -140,3 +140,30 @@ def test_map_is_scoped_and_coloured(client, cast, computed):
         client.get(reverse("dashboard_map"), {"round": r26.pk, "group": group.pk}).status_code
         == 404
     )
+
+
+def test_admin_edits_a_target_with_validation(client, cast, computed):
+    cast.admin.is_superuser = True
+    cast.admin.save()
+    client.force_login(cast.admin)
+    target = Target.objects.get(year=2026, unit=unit("51"), indicator__code="poor_rate_reduction")
+    url = reverse("admin:indicators_target_change", args=[target.pk])
+    data = {
+        "indicator": target.indicator_id,
+        "unit": target.unit_id,
+        "group": "",
+        "year": 2026,
+        "kind": "range",
+        "low": "2.00",
+        "high": "1.00",  # low above high: refused by the database constraint's validation
+        "source": "test",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    target.refresh_from_db()
+    assert target.low == Decimal("1.00")
+    data["high"] = "2.50"
+    assert client.post(url, data).status_code == 302
+    target.refresh_from_db()
+    assert (target.low, target.high) == (Decimal("2.00"), Decimal("2.50"))
+    assert target.history.count() == 2
