@@ -38,10 +38,16 @@ MEMBER_FIELDS = (
 )
 
 
+def age_at(birth: dt.date, on: dt.date) -> int:
+    """Full years on the round's reference date; a baby born after that date counts as 0
+    (the survey is taken during the round, and newborns belong on the household's list)."""
+    return age_on(birth, on) if birth <= on else 0
+
+
 def member_facts(member: Mapping[str, Any], on: dt.date) -> MemberFacts:
     return MemberFacts(
         name=member["full_name"],
-        age=age_on(member["birth_date"], on),
+        age=age_at(member["birth_date"], on),
         sex=Sex(member["sex"]),
         schooling=Schooling(member["schooling"]),
         education_level=EducationLevel(member["education_level"]),
@@ -130,7 +136,7 @@ def snapshot(members: list[Mapping[str, Any]], on: dt.date) -> list[dict[str, An
     for m in members:
         row = {k: m[k] for k in MEMBER_FIELDS}
         row["birth_date"] = m["birth_date"].isoformat()
-        row["age"] = age_on(m["birth_date"], on)
+        row["age"] = age_at(m["birth_date"], on)
         row["relation"] = m.get("relation", "")
         row["ethnicity"] = m.get("ethnicity", "")
         rows.append(row)

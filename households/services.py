@@ -118,7 +118,9 @@ def _save_members(household: Household, members: list[Mapping[str, Any]]) -> Non
         values = {f: data[f] for f in fields if f in data}
         member_id = data.get("id")
         if member_id:
-            member = current.get(member_id) or Member.objects.get(pk=member_id, household=household)
+            member = current.get(member_id)
+            if member is None:
+                raise ValidationError(_("Thành viên không thuộc hộ này."))
             if any(getattr(member, f) != v for f, v in values.items()):
                 for f, v in values.items():
                     setattr(member, f, v)

@@ -1,17 +1,337 @@
-"""Work in progress."""
+"""Survey entry with live classification, taking a household off the list, and registering one.
+
+The live preview posts the unsaved form to ``survey_preview``, which runs the same
+``facts.assess`` as ``services.survey_save``: the browser never holds a copy of the rules.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from areas.scope import Capability, request_scope
+
+from .. import choices, facts, services
+from ..forms import (
+    INCOME_HOUSEHOLD,
+    MEMBER_PREFIX,
+    ExclusionForm,
+    HouseholdCreateForm,
+    HouseholdForm,
+    MemberFormSet,
+    NewMemberFormSet,
+    SurveyEntry,
+    SurveyForm,
+    with_added_member,
+)
+from ..models import RoundStatus, Survey, SurveyStatus
+from ..reasons import describe, to_json
+from ..selectors import survey_get_for_change, survey_get_for_user
+from ..services import (
+    MEMBER_MODEL_FIELDS,
+    ConcurrentEdit,
+    household_exclude,
+    submission_for,
+    survey_save,
+)
+
+CLASS_LABELS = dict(choices.POVERTY_CLASS)
 
 
-def survey_edit(request, pk):
-    raise NotImplementedError
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_edit(request, pk: int):
+    scope = request_scope(request)
+    get = survey_get_for_change if request.method == "POST" else survey_get_for_user
+    survey = get(scope, pk)
+    can_enter = scope.covers(survey.commune, Capability.ENTER)
+    read_only = _lock_reason(survey) or ("" if can_enter else _("Bạn chỉ có quyền xem phiếu này."))
+    if request.method == "GET":
+        return _edit_page(request, survey, _entry(survey), read_only)
+    if read_only:  # locked (submitted, or the round closed) while the page was open: keep the input
+        return _edit_page(request, survey, _entry(survey, request.POST), read_only)
+    if "add_member" in request.POST:
+        return _edit_page(request, survey, _entry(survey, with_added_member(request.POST)))
+    entry = _entry(survey, request.POST)
+    if entry.is_valid() and _save(request, survey, entry):
+        if request.POST.get("stay"):
+            return redirect("survey_edit", survey.pk)
+        return redirect(_list_url(survey))
+    return _edit_page(request, survey, entry)
 
 
-def survey_preview(request, pk):
-    raise NotImplementedError
+@login_required
+@require_POST
+def survey_preview(request, pk: int):
+    """The class the unsaved form would get, with every indicator's reasons. Saves nothing."""
+    survey = survey_get_for_change(request_scope(request), pk)
+    entry = _entry(survey, request.POST)
+    context = {"survey": survey, "result": None, "errors": []}
+    if entry.is_valid():
+        context["result"] = _assessed(survey, entry)
+    else:
+        context["errors"] = entry.error_list()
+    return render(request, "households/_survey_preview.html", context)
 
 
-def survey_exclude(request, pk):
-    raise NotImplementedError
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_exclude(request, pk: int):
+    survey = survey_get_for_change(request_scope(request), pk)
+    lock_reason = _lock_reason(survey)
+    form = ExclusionForm(request.POST if request.method == "POST" else None)
+    errors: list[str] = []
+    if request.method == "POST" and not lock_reason and form.is_valid():
+        try:
+            household_exclude(by=request.user, survey=survey, **form.cleaned_data)
+        except ValidationError as exc:
+            errors = _add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã đưa hộ %(code)s ra khỏi danh sách rà soát.")
+                % {"code": survey.household.code},
+            )
+            return redirect(_list_url(survey))
+    context = {"survey": survey, "form": form, "lock_reason": lock_reason, "errors": errors}
+    return render(request, "households/survey_exclude.html", context)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
 def household_create(request):
-    raise NotImplementedError
+    scope = request_scope(request)
+    if not scope.can(Capability.ENTER):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    adding = data is not None and "add_member" in data
+    if adding:
+        data = with_added_member(data)
+    form = HouseholdCreateForm(data, communes=scope.communes(Capability.ENTER).order_by("code"))
+    members = NewMemberFormSet(data, prefix=MEMBER_PREFIX)
+    errors: list[str] = []
+    if data is not None and not adding and all([form.is_valid(), members.is_valid()]):
+        try:
+            household = services.household_create(
+                by=request.user, members=members.members(), **form.service_kwargs()
+            )
+        except ValidationError as exc:
+            errors = _add_service_error(form, exc)
+        else:
+            messages.success(request, _("Đã đăng ký hộ %(code)s.") % {"code": household.code})
+            return _after_create(household)
+    context = {"form": form, "members": members, "errors": errors}
+    return render(request, "households/household_create.html", context)
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _save(request, survey: Survey, entry: SurveyEntry) -> bool:
+    """Hand the valid page to the service; on refusal keep the input and say why."""
+    try:
+        saved = survey_save(
+            by=request.user,
+            survey=survey,
+            expected_version=entry.survey_form.cleaned_data["version"],
+            household_data=entry.household_form.cleaned_data,
+            members=entry.members.members(),
+            survey_data=entry.survey_form.facts(),
+        )
+    except ConcurrentEdit as exc:
+        entry.top_errors.extend(exc.messages)
+        return False
+    except ValidationError as exc:
+        entry.add_service_error(exc)
+        return False
+    messages.success(
+        request,
+        _("Đã lưu phiếu rà soát của hộ %(code)s: %(class)s.")
+        % {"code": survey.household.code, "class": CLASS_LABELS[saved.poverty_class]},
+    )
+    return True
+
+
+def _after_create(household):
+    """Straight to the new household's survey when a round is open, else to its page."""
+    survey = (
+        Survey.objects.filter(household=household, round__status=RoundStatus.OPEN)
+        .order_by("-round__starts_on")
+        .first()
+    )
+    if survey:
+        return redirect("survey_edit", survey.pk)
+    return redirect("household_detail", household.pk)
+
+
+def _lock_reason(survey: Survey) -> str:
+    """Why nobody may change the survey now; empty when it is open for entry."""
+    round_ = survey.round
+    if not round_.is_open:
+        return _("Đợt rà soát %(round)s đã đóng.") % {"round": round_}
+    submission = submission_for(round_, survey.commune)
+    if submission and submission.is_locked:
+        return _(
+            "Kết quả rà soát của %(commune)s đã được gửi hoặc tiếp nhận: không thể sửa cho "
+            "đến khi cán bộ huyện trả lại hoặc mở lại."
+        ) % {"commune": survey.commune.label}
+    return ""
+
+
+def _prefill_source(survey: Survey) -> Survey | None:
+    """A surveyed survey shows its own facts; otherwise the household's last surveyed ones."""
+    if survey.status == SurveyStatus.SURVEYED:
+        return survey
+    return (
+        Survey.objects.filter(
+            household=survey.household_id,
+            status=SurveyStatus.SURVEYED,
+            round__starts_on__lt=survey.round.starts_on,
+        )
+        .select_related("round")
+        .order_by("-round__starts_on")
+        .first()
+    )
+
+
+def _entry(survey: Survey, data=None) -> SurveyEntry:
+    household = survey.household
+    source = _prefill_source(survey)
+    initial = SurveyForm.initial_from(source) if source else {}
+    initial["version"] = survey.version
+    members = household.members.filter(is_current=True).order_by("pk")
+    entry = SurveyEntry(
+        SurveyForm(data, initial=initial, standard=survey.round.get_standard()),
+        HouseholdForm(data, initial=HouseholdForm.initial_from(household)),
+        MemberFormSet(
+            data,
+            initial=list(members.values(*MEMBER_MODEL_FIELDS)),
+            prefix=MEMBER_PREFIX,
+            household=household,
+            form_kwargs={"on": survey.round.reference_date},
+        ),
+    )
+    entry.prefilled_from = source if source is not survey else None
+    return entry
+
+
+def _edit_page(request, survey: Survey, entry: SurveyEntry, read_only: str = ""):
+    if read_only:
+        entry.disable()
+    context = {
+        "survey": survey,
+        "household": survey.household,
+        "entry": entry,
+        "editable": not read_only,
+        "read_only": read_only,
+        "result": _stored(survey),
+        "errors": [],
+    }
+    return render(request, "households/survey_edit.html", context)
+
+
+def _indicator_name(indicator) -> str:
+    return indicator.name_en if get_language() == "en" else indicator.name_vi
+
+
+def _summary(survey: Survey, poverty_class: str, income: int | None, **extra) -> dict:
+    standard = survey.round.get_standard()
+    return {
+        "poverty_class": poverty_class,
+        "class_label": CLASS_LABELS.get(poverty_class, ""),
+        "income_per_person": income,
+        "line": standard.line_for(survey.commune.is_urban),
+        "is_urban": survey.commune.is_urban,
+        "cutoff": standard.deprivation_cutoff,
+        "standard": standard,
+        **extra,
+    }
+
+
+def _assessed(survey: Survey, entry: SurveyEntry) -> dict:
+    """Classify the form's unsaved data with the rules the save service uses."""
+    survey_data = entry.survey_form.facts()
+    members = entry.members.members()
+    evaluated = facts.assess(
+        members=members,
+        survey=survey_data,
+        on=survey.round.reference_date,
+        is_urban=survey.commune.is_urban,
+        is_farm_household=entry.household_form.cleaned_data["is_farm_household"],
+        standard=survey.round.get_standard(),
+    )
+    result = evaluated.assessment
+    rows = [
+        {
+            "number": r.indicator.number,
+            "code": r.indicator.code,
+            "name": _indicator_name(r.indicator),
+            "deprived": r.deprived,
+            "reasons": [describe(to_json(reason)) for reason in r.reasons],
+        }
+        for r in result.results
+    ]
+    computed = entry.survey_form.cleaned_data["income_basis"] == INCOME_HOUSEHOLD
+    return _summary(
+        survey,
+        result.poverty_class.value,
+        evaluated.income_per_person,
+        rows=rows,
+        deprived_count=result.deprived_count,
+        b2_score=result.b2_score,
+        income_from_household=computed,
+        household_income=survey_data["household_income"],
+        member_count=len(members),
+        saved=False,
+    )
+
+
+def _stored(survey: Survey) -> dict | None:
+    """The saved classification (what the page shows before any change)."""
+    if not survey.poverty_class:
+        return None
+    if survey.status != SurveyStatus.SURVEYED:
+        return _summary(survey, survey.poverty_class, None, rows=[], saved=True, carried=True)
+    stored = {d.indicator: d.reasons for d in survey.deprivations.all()}
+    rows = [
+        {
+            "number": indicator.number,
+            "code": indicator.code,
+            "name": _indicator_name(indicator),
+            "deprived": indicator.code in stored,
+            "reasons": [describe(reason) for reason in stored.get(indicator.code, [])],
+        }
+        for indicator in survey.round.get_standard().indicators
+    ]
+    return _summary(
+        survey,
+        survey.poverty_class,
+        survey.income_per_person,
+        rows=rows,
+        deprived_count=survey.deprived_count,
+        b2_score=survey.b2_score,
+        saved=True,
+    )
+
+
+def _add_service_error(form, exc: ValidationError) -> list[str]:
+    """Put a service's field errors beside the form's fields; return the others."""
+    if not hasattr(exc, "error_dict"):
+        return list(exc.messages)
+    others = []
+    for field, errors in exc.error_dict.items():
+        if field in form.fields:
+            form.add_error(field, errors)
+        else:
+            others.extend(message for error in errors for message in error.messages)
+    return others
+
+
+def _list_url(survey: Survey) -> str:
+    return f"{reverse('household_list')}?round={survey.round_id}"

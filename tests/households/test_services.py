@@ -220,3 +220,30 @@ def test_household_needs_one_head(cast, ba_to):
         register(cast.officer, ba_to, members=[])
     with pytest.raises(ValidationError, match="đúng một chủ hộ"):
         register(cast.officer, ba_to, members=[member(relation="spouse")])
+
+
+def test_baby_born_during_the_round_counts_aged_zero(cast, ba_to):
+    import datetime as dt
+
+    round_ = open_round(cast.admin, 2026)
+    household = register(
+        cast.officer,
+        ba_to,
+        members=[member(), member("Bé Na", relation="child", born=dt.date(2026, 10, 1))],
+    )
+    survey = save(cast.officer, Survey.objects.get(household=household, round=round_))
+    assert [m["age"] for m in survey.members_snapshot] == [41, 0]
+    assert survey.deprivations.filter(indicator="dependents").exists() is False  # 1 of 2
+
+
+def test_member_of_another_household_is_refused(cast, ba_to):
+    round_ = open_round(cast.admin, 2026)
+    first = register(cast.officer, ba_to)
+    second = register(cast.officer, ba_to)
+    stranger = first.members.get()
+    survey = Survey.objects.get(household=second, round=round_)
+    members = [{**m} for m in second.members.values()] + [
+        {**member("Người lạ", relation="other"), "id": stranger.pk}
+    ]
+    with pytest.raises(ValidationError, match="không thuộc hộ này"):
+        save(cast.officer, survey, members=members)
