@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("areas.urls")),
     path("", include("households.urls")),
     path("", include("indicators.urls")),
+    path("", include("reports.urls")),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

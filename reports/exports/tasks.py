@@ -1,0 +1,1 @@
+"""Export tasks (written with the exports)."""

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from .urls_exports import urlpatterns as export_urls
+from .urls_imports import urlpatterns as import_urls
+from .views import jobs
+
+urlpatterns = [
+    path("bao-cao/cua-toi/", jobs.job_list, name="job_list"),
+    path("bao-cao/cua-toi/<int:pk>/", jobs.job_detail, name="job_detail"),
+    path("bao-cao/cua-toi/<int:pk>/<slug:which>/", jobs.job_download, name="job_download"),
+    *export_urls,
+    *import_urls,
+]

@@ -1,0 +1,1 @@
+urlpatterns: list = []  # the export pages (reports/views/exports.py)

@@ -1,0 +1,1 @@
+urlpatterns: list = []  # the import pages (reports/views/imports.py)

@@ -1,0 +1,1 @@
+"""Report views: jobs.py (my jobs, progress, downloads), exports.py, imports.py."""

@@ -1,0 +1,51 @@
+"""A user's own jobs: list with progress, one job's progress (htmx polling), file download."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from ..models import Job
+
+
+def job_get_for_user(user, pk: int) -> Job:
+    """Jobs are private to their owner: anyone else gets a 404."""
+    job = Job.objects.filter(pk=pk, owner=user).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+@require_http_methods(["GET"])
+def job_list(request):
+    jobs = Job.objects.filter(owner=request.user)
+    kind = request.GET.get("kind", "")
+    if kind in ("export", "import"):
+        jobs = jobs.filter(kind=kind)
+    page = Paginator(jobs, 25).get_page(request.GET.get("page"))
+    return render(request, "reports/job_list.html", {"page": page, "kind": kind})
+
+
+@login_required
+@require_http_methods(["GET"])
+def job_detail(request, pk: int):
+    job = job_get_for_user(request.user, pk)
+    if request.headers.get("HX-Request"):
+        return render(request, "reports/_job_progress.html", {"job": job})
+    return render(request, "reports/job_detail.html", {"job": job})
+
+
+@login_required
+@require_http_methods(["GET"])
+def job_download(request, pk: int, which: str):
+    job = job_get_for_user(request.user, pk)
+    field = {"ket-qua": job.result, "tep-goc": job.source}.get(which)
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
