@@ -512,3 +512,23 @@ def _form_errors(form: forms.Form, where: str) -> list[tuple[str, str]]:
         place = " · ".join(str(part) for part in (where, label) if part)
         rows.extend((place, str(message)) for message in errors)
     return rows
+
+
+class HouseholdMoveForm(forms.Form):
+    to_commune = forms.ModelChoiceField(
+        label=_("Xã chuyển đến"),
+        queryset=Unit.objects.none(),
+        empty_label=_("Chọn xã"),
+        help_text=_("Bạn chỉ chuyển được hộ đến xã trong phạm vi được phân công."),
+    )
+    village = forms.CharField(label=_("Thôn / tổ dân phố ở xã mới"), max_length=100)
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Anywhere in the province today; the service checks the user may see the destination.
+        self.fields["to_commune"].queryset = (
+            Unit.objects.valid_on(timezone.localdate())
+            .communes()
+            .exclude(pk=household.commune_id)
+            .order_by("name_folded", "code")
+        )

@@ -32,6 +32,7 @@ from areas.templatetags.portal import person_name
 
 from .. import choices, selectors, services
 from ..filters import SurveyFilter, indicator_label
+from ..forms import HouseholdMoveForm
 from ..models import Household, Member, Survey
 from ..reasons import describe
 from ..rules import age_on
@@ -297,26 +298,6 @@ def _show(field, value) -> str:
 
 
 # --- moving a household -----------------------------------------------------------------------
-
-
-class HouseholdMoveForm(forms.Form):
-    to_commune = forms.ModelChoiceField(
-        label=gettext_lazy("Xã chuyển đến"),
-        queryset=Unit.objects.none(),
-        empty_label=gettext_lazy("Chọn xã"),
-        help_text=gettext_lazy("Bạn chỉ chuyển được hộ đến xã trong phạm vi được phân công."),
-    )
-    village = forms.CharField(label=gettext_lazy("Thôn / tổ dân phố ở xã mới"), max_length=100)
-
-    def __init__(self, *args, household: Household, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Anywhere in the province today; the service checks the user may see the destination.
-        self.fields["to_commune"].queryset = (
-            Unit.objects.valid_on(timezone.localdate())
-            .communes()
-            .exclude(pk=household.commune_id)
-            .order_by("name_folded", "code")
-        )
 
 
 @login_required
