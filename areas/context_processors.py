@@ -12,6 +12,10 @@ MENU = (
     ("round_list", _("Đợt rà soát"), Capability.SEE),
     ("dashboard", _("Chỉ tiêu"), Capability.SEE),
     ("unit_list", _("Đơn vị hành chính"), Capability.SEE),
+    ("project_list", _("Dự án sinh kế"), Capability.SEE),
+    ("project_queue", _("Chờ phê duyệt"), Capability.REVIEW),
+    ("model_register", _("Mô hình giảm nghèo"), Capability.SEE),
+    ("course_list", _("Tập huấn, việc làm"), Capability.SEE),
 )
 
 

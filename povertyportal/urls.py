@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("areas.urls")),
     path("", include("households.urls")),
+    path("", include("projects.urls")),
     path("", include("indicators.urls")),
     path("", include("reports.urls")),
     path(

@@ -1,0 +1,1 @@
+"""Input shapes of the projects pages; no saving here (views hand cleaned data to services)."""

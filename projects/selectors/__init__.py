@@ -1,0 +1,1 @@
+"""User-scoped reads of the projects app: the only way views fetch objects."""

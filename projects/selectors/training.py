@@ -1,0 +1,106 @@
+"""User-scoped reads of courses, their participants and employment records."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from areas.models import Assignment, Role, Unit
+from areas.scope import Capability
+from households.models import Member
+from households.selectors import household_list_for_user
+
+from ..models import Course, EmploymentRecord
+from .reach import Reach, reach_q, reaches
+
+MANAGE = (Capability.ENTER, Capability.REVIEW)
+
+
+def course_list_for_user(reach: Reach) -> QuerySet[Course]:
+    """Courses held by a unit the user sees (today, or at the course's start if it is gone)."""
+    return Course.objects.filter(reach_q(reach, Capability.SEE, unit="unit", start="starts_on"))
+
+
+def course_rows(courses: QuerySet[Course]) -> QuerySet[Course]:
+    return (
+        courses.select_related("unit", "component")
+        .annotate(
+            participant_total=Count("participants"),
+            attended_total=Count("participants", filter=Q(participants__attended=True)),
+            completed_total=Count("participants", filter=Q(participants__completed=True)),
+        )
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def course_get_for_user(reach: Reach, pk: int) -> Course:
+    course = (
+        course_list_for_user(reach)
+        .select_related("unit", "component", "component__program")
+        .filter(pk=pk)
+        .first()
+    )
+    if course is None:
+        raise Http404
+    return course
+
+
+def course_can_manage(reach: Reach, course: Course) -> bool:
+    """Commune officers (enter) and district staff (review) manage the courses of their units."""
+    return any(reaches(reach, cap, [course.unit], course.starts_on) for cap in MANAGE)
+
+
+def course_get_for_change(reach: Reach, pk: int) -> Course:
+    course = course_get_for_user(reach, pk)
+    if not course_can_manage(reach, course):
+        raise PermissionDenied
+    return course
+
+
+def course_host_units(reach: Reach) -> QuerySet[Unit]:
+    """Units (valid today) where the user may hold a course."""
+    ids = set()
+    for cap in MANAGE:
+        ids |= set(reach.today.units(cap).values_list("pk", flat=True))
+    return Unit.objects.filter(pk__in=ids).select_related("parent").order_by("path")
+
+
+def staff_candidates(course: Course, search: str = "") -> QuerySet:
+    """Poverty-reduction staff (commune officers, district staff) assigned at the course's start
+    to a unit in the course unit's province, by name or username."""
+    province = "/" + course.unit.path.strip("/").split("/")[0] + "/"
+    assignments = Assignment.objects.valid_on(course.starts_on).filter(
+        role__in=[Role.COMMUNE_OFFICER, Role.DISTRICT_STAFF]
+    )
+    in_province = Q(unit__path__startswith=province) | Q(group__members__path__startswith=province)
+    users = get_user_model().objects.filter(
+        pk__in=assignments.filter(in_province).values("user_id"), is_active=True
+    )
+    if search.strip():
+        term = search.strip()
+        users = users.filter(
+            Q(username__icontains=term)
+            | Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+        )
+    return users.exclude(course_participations__course=course).order_by("last_name", "first_name")
+
+
+def employment_list_for_user(reach: Reach) -> QuerySet[EmploymentRecord]:
+    households = household_list_for_user(reach.today)
+    return EmploymentRecord.objects.filter(member__household__in=households.values("pk"))
+
+
+def member_get_for_user(reach: Reach, pk: int, capability: str = Capability.SEE) -> Member:
+    member = (
+        Member.objects.select_related("household", "household__commune")
+        .filter(pk=pk, household__in=household_list_for_user(reach.today).values("pk"))
+        .first()
+    )
+    if member is None:
+        raise Http404
+    if not reach.today.covers(member.household.commune, capability):
+        raise PermissionDenied
+    return member

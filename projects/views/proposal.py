@@ -1,0 +1,167 @@
+"""The proposal in steps, each saved as it goes: 1 dossier (creates the draft), 2 budget and
+support items, 3 participants picked from the communes' households. The project page then
+shows the checks and the button to submit."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from areas.models import Unit
+from areas.scope import Capability
+from households.models import Household
+
+from .. import services
+from ..choices import Category
+from ..forms.proposal import BudgetForm, DossierForm, HouseholdSearchForm, ItemFormSet, item_rows
+from ..selectors.households import household_candidates
+from ..selectors.projects import project_get_for_change
+from ..selectors.reach import request_reach
+from .common import add_errors
+
+
+def _dossier(form) -> dict:
+    data = dict(form.cleaned_data)
+    data.pop("version", None)
+    return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    reach = request_reach(request)
+    if not reach.can(Capability.ENTER):
+        raise PermissionDenied
+    communes = reach.today.communes(Capability.ENTER).order_by("name")
+    initial = {"communes": list(communes)} if communes.count() == 1 else {}
+    form = DossierForm(
+        request.POST or None, request.FILES or None, initial=initial, communes=communes
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(by=request.user, **_dossier(form))
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Đã lưu bản nháp %(code)s. Bước 2: kinh phí.") % {"code": project.code}
+            )
+            return redirect("project_budget", pk=project.pk)
+    return render(
+        request, "projects/proposal_dossier.html", {"form": form, "project": None, "step": 1}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk: int):
+    reach = request_reach(request)
+    project = project_get_for_change(reach, pk, "edit")
+    communes = Unit.objects.filter(
+        Q(pk__in=reach.today.communes(Capability.ENTER).values("pk"))
+        | Q(pk__in=project.communes.values("pk"))
+    ).order_by("name")
+    form = DossierForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=DossierForm.initial_for(project),
+        communes=communes,
+    )
+    form.fields["code"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = _dossier(form)
+        data.pop("code")
+        try:
+            services.project_update(
+                by=request.user,
+                project=project,
+                expected_version=form.cleaned_data["version"],
+                **data,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu hồ sơ dự án."))
+            return redirect("project_budget", pk=project.pk)
+    return render(
+        request, "projects/proposal_dossier.html", {"form": form, "project": project, "step": 1}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_budget(request, pk: int):
+    project = project_get_for_change(request_reach(request), pk, "edit")
+    items = [
+        {"name": i.name, "unit": i.unit, "quantity": i.quantity, "unit_cost": i.unit_cost}
+        for i in project.items.all()
+    ]
+    data = request.POST if request.method == "POST" else None
+    form = BudgetForm(data, initial=BudgetForm.initial_for(project))
+    formset = ItemFormSet(data, initial=items, prefix="items")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.project_budget_save(
+                by=request.user,
+                project=project,
+                expected_version=form.cleaned_data["version"],
+                total_cost=form.cleaned_data["total_cost"],
+                sources=form.sources(),
+                items=item_rows(formset),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu kinh phí. Bước 3: hộ tham gia."))
+            return redirect("project_participants", pk=project.pk)
+    return render(
+        request,
+        "projects/proposal_budget.html",
+        {"form": form, "formset": formset, "project": project, "step": 2},
+    )
+
+
+def _chosen(request, project) -> list[tuple[Household, str]]:
+    ids = [int(i) for i in request.POST.getlist("household") if i.isdigit()]
+    households = Household.objects.filter(pk__in=ids, commune__in=project.communes.all())
+    return [(h, request.POST.get(f"category_{h.pk}", "")) for h in households]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_participants(request, pk: int):
+    project = project_get_for_change(request_reach(request), pk, "edit")
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove", "").isdigit():
+                services.project_participant_remove(
+                    by=request.user, project=project, participant_id=int(request.POST["remove"])
+                )
+                messages.success(request, _("Đã bỏ hộ khỏi danh sách tham gia."))
+            else:
+                added = services.project_participants_add(
+                    by=request.user, project=project, entries=_chosen(request, project)
+                )
+                messages.success(request, _("Đã thêm %(n)s hộ tham gia.") % {"n": added})
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(request.get_full_path())
+    search = HouseholdSearchForm(request.GET or None)
+    term = search.cleaned_data["q"] if search.is_valid() else ""
+    return render(
+        request,
+        "projects/proposal_participants.html",
+        {
+            "project": project,
+            "search": search,
+            "candidates": household_candidates(project, term),
+            "participants": project.participants.select_related("household").order_by(
+                "household__code"
+            ),
+            "categories": Category.choices,
+            "step": 3,
+        },
+    )
