@@ -1,0 +1,93 @@
+"""Program outputs from projects, models, trainings and employment, stored with the rollup."""
+
+import datetime as dt
+
+import pytest
+
+from households.models import Survey
+from indicators import services as indicator_services
+from indicators.models import IndicatorValue
+from projects import services
+from tests.conftest import unit
+from tests.households.factories import member, open_round, register
+from tests.projects.factories import approved, classify, component, proposal
+
+pytestmark = pytest.mark.django_db
+
+# Approval decisions cannot be dated before the proposal was submitted (today), so the round is
+# this year's.
+YEAR = dt.date.today().year
+
+
+@pytest.fixture
+def program(db, settings, tmp_path):
+    from projects.loading import program_load
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    program_load()
+
+
+def value(round_, code, **owner):
+    return IndicatorValue.objects.get(round=round_, indicator__code=code, **owner)
+
+
+@pytest.fixture
+def outputs(cast, program, django_capture_on_commit_callbacks):
+    ba_to, ba_vinh = unit("21484"), unit("21490")
+    cast.officer.assignments.create(
+        role="commune_officer", unit=ba_vinh, valid_from=dt.date(2025, 7, 1)
+    )
+    with django_capture_on_commit_callbacks():
+        round_ = open_round(cast.admin, YEAR)
+        adults = [
+            register(cast.officer, ba_to, members=[member(f"Lao động {i}")]) for i in range(2)
+        ]
+        other = register(cast.officer, ba_vinh, members=[member("Hộ Ba Vinh")])
+        for household in [*adults, other]:
+            classify(cast.officer, round_, household, "poor")
+        # one project over two communes, approved this year: counted once for the province
+        approved(proposal(cast.officer, [ba_to, ba_vinh], [adults[0], other]), cast.officer,
+                 cast.district)  # fmt: skip
+        approved(
+            proposal(cast.officer, [ba_to], [adults[1]], form="model", component=component("2")),
+            cast.officer,
+            cast.district,
+        )
+        course = services.course_create(
+            by=cast.officer, unit=ba_to, title="Kỹ thuật nuôi bò", kind="technique",
+            component=component("3.1"), starts_on=dt.date(YEAR, 4, 1),
+            ends_on=dt.date(YEAR, 4, 3), place="Thôn 1", organiser="Khuyến nông",
+        )  # fmt: skip
+        worker = adults[0].members.get()
+        services.course_participants_add(by=cast.officer, course=course, members=[worker])
+        participant = course.participants.get()
+        services.course_attendance_save(
+            by=cast.officer, course=course, rows={participant.pk: (True, True)}
+        )
+        services.employment_record_create(
+            by=cast.officer, member=worker, contract="indefinite", starts_on=dt.date(YEAR, 1, 1),
+            employer="HTX Ba Tơ", is_sustainable=True,
+        )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        indicator_services.rollup_start(round_=round_)
+    return round_
+
+
+def test_projects_and_models_counted_once_per_area(cast, outputs):
+    province, ba_to, ba_vinh = unit("51"), unit("21484"), unit("21490")
+    assert value(outputs, "projects_approved", unit=province).value == 2
+    assert value(outputs, "projects_approved", unit=ba_to).value == 2
+    assert value(outputs, "projects_approved", unit=ba_vinh).value == 1
+    assert value(outputs, "models_built", unit=province).value == 1
+    assert not IndicatorValue.objects.filter(
+        round=outputs, indicator__code="models_built", unit=ba_vinh
+    ).exists()
+
+
+def test_shares(cast, outputs):
+    ba_to = unit("21484")
+    supported = value(outputs, "workers_supported_share", unit=ba_to)
+    assert (supported.numerator, supported.denominator, supported.value) == (1, 2, 50)
+    employment = value(outputs, "sustainable_employment_share", unit=unit("51"))
+    assert (employment.numerator, employment.denominator) == (1, 3)
+    assert Survey.objects.filter(round=outputs, poverty_class="poor").count() == 3
