@@ -1,0 +1,40 @@
+"""Every write to households, surveys, rounds and commune submissions.
+
+Services check the caller's scope themselves (views, imports and commands all come through
+here), run in one transaction, and raise ``ValidationError`` with Vietnamese messages for the
+user, ``PermissionDenied`` for someone acting outside their scope.
+"""
+
+from .common import BATCH, ON_LIST, ConcurrentEdit
+from .households import household_create, household_exclude, household_move
+from .members import MEMBER_MODEL_FIELDS
+from .rounds import households_apply_crosswalk, round_close, round_list_generate, round_open
+from .submissions import (
+    commune_accept,
+    commune_reopen,
+    commune_return,
+    commune_submit,
+    submission_for,
+)
+from .surveys import household_transitions_refresh, survey_save
+
+__all__ = [
+    "BATCH",
+    "MEMBER_MODEL_FIELDS",
+    "ON_LIST",
+    "ConcurrentEdit",
+    "commune_accept",
+    "commune_reopen",
+    "commune_return",
+    "commune_submit",
+    "household_create",
+    "household_exclude",
+    "household_move",
+    "household_transitions_refresh",
+    "households_apply_crosswalk",
+    "round_close",
+    "round_list_generate",
+    "round_open",
+    "submission_for",
+    "survey_save",
+]

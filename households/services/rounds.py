@@ -1,0 +1,178 @@
+"""Opening and closing review rounds, and building a periodic round's list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from areas.models import Unit
+from areas.scope import Capability, user_scope
+
+from ..models import (
+    Household,
+    HouseholdStatus,
+    ReviewRound,
+    RoundKind,
+    RoundStatus,
+    Survey,
+    SurveyStatus,
+)
+from ..rules import transition
+from ..standards import PovertyClass, standard_for_year
+from .common import (
+    BATCH,
+    ON_LIST,
+)
+
+
+@transaction.atomic
+def round_open(
+    *, by, year: int, kind: str, starts_on: dt.date, ends_on: dt.date, standard: str = ""
+) -> ReviewRound:
+    """Open a review round. A periodic round puts every active household on its list."""
+    if not user_scope(by).can(Capability.ADMINISTER):
+        raise PermissionDenied
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+    if kind == RoundKind.PERIODIC and ReviewRound.objects.filter(kind=kind, year=year).exists():
+        raise ValidationError(
+            {"year": _("Năm %(year)s đã có đợt rà soát định kỳ.") % {"year": year}}
+        )
+    if ReviewRound.objects.filter(status=RoundStatus.OPEN, kind=kind).exists():
+        raise ValidationError(_("Đang có một đợt rà soát cùng loại chưa đóng."))
+    try:
+        standard = standard or standard_for_year(year).code
+    except LookupError as exc:
+        raise ValidationError(
+            {"year": _("Không có chuẩn nghèo áp dụng cho năm %(year)s.") % {"year": year}}
+        ) from exc
+    round_ = ReviewRound.objects.create(
+        year=year, kind=kind, starts_on=starts_on, ends_on=ends_on, standard=standard
+    )
+    if kind == RoundKind.PERIODIC:
+        round_list_generate(round_)
+        from indicators.services import rollup_start
+
+        rollup_start(round_=round_, by=by)
+    return round_
+
+
+def round_list_generate(round_: ReviewRound) -> int:
+    """Give every active household an entry in a periodic round, set-based and in batches.
+
+    Households that were poor or near-poor in their latest entry, or asked to be reviewed, are
+    ``pending``; the others keep their class (``carried_over``). Households whose commune no
+    longer exists at the round's date move to its successor first (the 2025 reform).
+    """
+    households_apply_crosswalk(round_.reference_date)
+    previous_round = (
+        ReviewRound.objects.filter(kind=RoundKind.PERIODIC, starts_on__lt=round_.starts_on)
+        .order_by("-starts_on")
+        .first()
+    )
+    # The previous class (for transitions) comes from the previous periodic round; a monthly
+    # (regular) review since then can still put a household on the list.
+    since = previous_round.starts_on if previous_round else None
+    previous = _classes(Survey.objects.filter(round=previous_round)) if previous_round else {}
+    latest = dict(previous)
+    regular = Survey.objects.filter(
+        round__kind=RoundKind.REGULAR, round__starts_on__lt=round_.starts_on
+    )
+    if since:
+        regular = regular.filter(round__starts_on__gt=since)
+    latest.update(_classes(regular))
+    created = 0
+    batch: list[Survey] = []
+    rows = (
+        Household.objects.filter(status=HouseholdStatus.ACTIVE)
+        .annotate(persons=Count("members", filter=Q(members__is_current=True)))
+        .values_list(
+            "pk", "commune_id", "requested_review", "is_ethnic_minority", "commune__is_urban",
+            "persons",
+        )
+        .iterator(chunk_size=BATCH)
+    )  # fmt: skip
+    for pk, commune_id, requested, minority, urban, persons in rows:
+        last, before = latest.get(pk), previous.get(pk)
+        review = requested or last in ON_LIST or last is None
+        batch.append(
+            Survey(
+                household_id=pk,
+                round=round_,
+                commune_id=commune_id,
+                status=SurveyStatus.PENDING if review else SurveyStatus.CARRIED_OVER,
+                poverty_class="" if review else last,
+                previous_class=before or "",
+                transition="" if review else _carried(last, before),
+                is_ethnic_minority=minority,
+                is_urban=urban,
+                member_count=persons,
+            )
+        )
+        if len(batch) >= BATCH:
+            bulk_create_with_history(batch, Survey, batch_size=BATCH)
+            created += len(batch)
+            batch = []
+    bulk_create_with_history(batch, Survey, batch_size=BATCH)
+    return created + len(batch)
+
+
+def _carried(current: str, previous: str | None) -> str:
+    # Neither poor nor near-poor now, so the ever-poor history does not matter.
+    return transition(
+        current=PovertyClass(current),
+        previous=PovertyClass(previous) if previous else None,
+        ever_poor_before=False,
+        ever_near_poor_before=False,
+    ).value
+
+
+def _classes(surveys) -> dict[int, str]:
+    """{household_id: class} of surveyed or carried-over entries, the latest round last."""
+    rows = (
+        surveys.exclude(poverty_class="")
+        .order_by("round__starts_on")
+        .values_list("household_id", "poverty_class")
+        .iterator(chunk_size=BATCH)
+    )
+    return dict(rows)
+
+
+def households_apply_crosswalk(day: dt.date) -> int:
+    """Move households whose commune expired before ``day`` to its successor (crosswalk).
+
+    An old commune split between several new ones (only Xã Trà Bùi in 2025) sends its households
+    to the successor with the lowest code; officers correct individual households with a move.
+    """
+    from areas.models import UnitSuccession
+
+    expired = Unit.objects.filter(valid_to__lt=day, households__isnull=False).distinct()
+    moved = 0
+    for old in expired:
+        successor = (
+            UnitSuccession.objects.filter(old=old, new__valid_from__lte=day)
+            .order_by("new__code")
+            .values_list("new_id", flat=True)
+            .first()
+        )
+        if successor:
+            moved += Household.objects.filter(commune=old).update(commune_id=successor)
+    return moved
+
+
+@transaction.atomic
+def round_close(*, by, round_: ReviewRound) -> ReviewRound:
+    if not user_scope(by).can(Capability.ADMINISTER):
+        raise PermissionDenied
+    if not round_.is_open:
+        raise ValidationError(_("Đợt rà soát đã đóng."))
+    round_.status = RoundStatus.CLOSED
+    round_.closed_at = timezone.now()
+    round_.save()
+    return round_
