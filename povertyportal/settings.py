@@ -200,6 +200,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # inline (eager) tasks would log every success of every rollup part
+    "loggers": {"celery.app.trace": {"level": env.str("CELERY_LOG_LEVEL", default="WARNING")}},
 }
 
 # Demo accounts' passwords (seed_demo). Unset: generated and printed once.

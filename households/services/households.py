@@ -130,6 +130,7 @@ def household_move(*, by, household: Household, to_commune: Unit, village: str) 
         )
         survey.commune = to_commune
         survey.arrival = "moved_in"
+        survey.previous_class = ""  # an arrival is not in this commune's start figures
         survey.is_urban = to_commune.is_urban
         survey.save()
     household.commune = to_commune

@@ -71,6 +71,8 @@ def survey_save(
     for field, value in household_data.items():
         setattr(household, field, value)
     _sync_head(household, members)
+    if "requested_review" not in household_data:
+        household.requested_review = False  # the request is answered by this survey
     household.version += 1
     household.save()
     _save_members(household, members)

@@ -2,10 +2,21 @@ from django.core.management.base import BaseCommand
 
 from areas.demo import demo_accounts_seed
 from areas.services import units_load
+from households.demo import demo_households_seed
 
 
 class Command(BaseCommand):
     help = "Load the units and create the demo accounts (and demo data). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--households",
+            type=int,
+            default=2000,
+            help="synthetic households with rounds 2023-2026 (default 2000; 0 for none). "
+            "Added only once: nothing is added when the demo rounds exist.",
+        )
+        parser.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
 
     def handle(self, *args, **options):
         units_load()
@@ -13,3 +24,28 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (username / password / role):")
         for account, password in accounts:
             self.stdout.write(f"  {account.username:14} {password:16} {account.role}")
+        report = demo_households_seed(
+            households=options["households"], seed=options["seed"], stdout=self.stdout
+        )
+        self.stdout.write(report.summary())
+        from projects.demo import projects_demo_seed  # projects, models, trainings
+
+        self.stdout.write(projects_demo_seed(stdout=self.stdout).summary())
+        self._indicators()
+
+    def _indicators(self):
+        """The indicator catalog, the shipped targets, and a first rollup of every round (inline
+        in embedded mode; queued to the worker in services mode)."""
+        from households.models import ReviewRound
+        from indicators.models import IndicatorValue
+        from indicators.services import indicators_load, rollup_start
+        from indicators.targets import targets_seed
+
+        indicators_load()
+        created = targets_seed()
+        rounds = ReviewRound.objects.filter(kind="periodic").exclude(
+            pk__in=IndicatorValue.objects.values("round_id")
+        )
+        for round_ in rounds:
+            rollup_start(round_=round_)
+        self.stdout.write(f"Indicators: {created} targets added, {len(rounds)} rounds rolled up")
