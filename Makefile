@@ -57,7 +57,7 @@ format: setup
 # Regenerate the English catalogue after changing strings (needs GNU gettext); commit the .po and
 # .mo files so that machines without gettext get translations.
 messages: setup
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=static/vendor
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 check: setup

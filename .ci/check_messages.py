@@ -18,7 +18,7 @@ PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 def msgids(path: Path) -> dict[str, str]:
     """{msgid: msgstr (or msgstr[0])} of a .po file."""
     entries, current, key = {}, {}, None
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip() or line.startswith("#"):
             if current.get("msgid"):
                 entries[current["msgid"]] = current.get("msgstr", current.get("msgstr[0]", ""))
@@ -42,9 +42,9 @@ def main() -> int:
         shutil.copy2(PO, backup)
         try:
             subprocess.run(
-                [sys.executable, "manage.py", "makemessages", "-l", "en", "--ignore=.venv",
-                 "--ignore=node_modules", "--ignore=static/vendor", "--ignore=tests",
-                 "--ignore=bench", "-v", "0"],
+                [sys.executable, "manage.py", "makemessages", "-l", "en",
+                 "--ignore=.venv", "--ignore=node_modules", "--ignore=static/vendor",
+                 "--ignore=tests", "--ignore=bench", "-v", "0"],
                 cwd=ROOT, check=True,
             )  # fmt: skip
             extracted = msgids(PO)

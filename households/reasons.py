@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from .rules import REASON_CODES, Reason, _vi_value
+from . import choices
+from .rules import REASON_CODES, Reason
+
+HOUSE_PARTS = {"walls": _("tường"), "columns": _("cột"), "roof": _("mái")}
 
 # The Vietnamese text matches Reason.describe_vi; English lives in the catalogue.
 TEXT = {
@@ -44,5 +49,19 @@ def describe(reason: dict[str, Any]) -> str:
     template = TEXT.get(reason["code"])
     if template is None:
         return reason["code"]
-    values = {k: _vi_value(k, v) for k, v in reason.get("params", {}).items()}
+    values = {k: _display(k, v) for k, v in reason.get("params", {}).items()}
     return str(template).format(member=reason.get("member"), **values)
+
+
+def _display(key: str, value) -> str:
+    """A reason's parameter in the active language (labels translated, numbers localized)."""
+    if key in ("area_per_person", "minimum"):
+        return number_format(Decimal(str(value)))
+    if key == "parts":
+        return ", ".join(str(HOUSE_PARTS[p]) for p in str(value).split(",") if p in HOUSE_PARTS)
+    if key == "source":
+        return str(dict(choices.WATER).get(value, value)).lower()
+    if key == "expected":
+        labels = dict(choices.DEVICES)
+        return ", ".join(str(labels.get(c, c)).lower() for c in str(value).split(","))
+    return str(value)
