@@ -1,0 +1,53 @@
+"""Browser journey: a provincial leader reads the 2024 targets and drills down."""
+
+import re
+
+import pytest
+
+from households.demo import demo_households_seed
+from households.models import ReviewRound
+from indicators.services import indicators_load, rollup_start
+from indicators.targets import targets_seed
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(cast):
+    demo_households_seed(households=300)
+    indicators_load()
+    targets_seed()
+    for round_ in ReviewRound.objects.filter(kind="periodic"):
+        rollup_start(round_=round_)  # outside a transaction: runs at once (eager tasks)
+    return ReviewRound.objects.get(kind="periodic", year=2024)
+
+
+def test_leader_reads_the_2024_targets_and_drills_down(cast, page, login, live_server, demo):
+    from playwright.sync_api import expect
+
+    login("leader")
+    page.goto(f"{live_server.url}/chi-tieu/?round={demo.pk}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tỉnh Quảng Ngãi")
+    targets = page.get_by_test_id("targets")
+    province_row = (
+        targets.locator("tr")
+        .filter(has=page.get_by_role("link", name="Tỉnh Quảng Ngãi", exact=True))
+        .filter(has_text="Mức giảm tỷ lệ hộ nghèo")
+    )
+    expect(province_row).to_contain_text("1,58–1,60")
+    expect(province_row.locator("[data-status]")).to_have_attribute(
+        "data-status", re.compile("met|missed")
+    )  # the 2024 round is closed: official figures, met or missed
+    mountain_row = targets.locator("tr").filter(
+        has=page.get_by_role("link", name="Các huyện miền núi", exact=True)
+    )
+    expect(mountain_row).to_contain_text("6–7")
+
+    mountain_row.get_by_role("link", name="Các huyện miền núi").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Các huyện miền núi")
+    expect(page.get_by_test_id("breakdown")).to_contain_text("Xã")  # its communes
+
+    page.goto(f"{live_server.url}/chi-tieu/?round={demo.pk}")
+    page.get_by_test_id("breakdown").get_by_role("link", name="Huyện Ba Tơ").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Huyện Ba Tơ")
+    expect(page.get_by_test_id("kpi-poor_rate")).not_to_have_text("—")
