@@ -5,7 +5,7 @@ here), run in one transaction, and raise ``ValidationError`` with Vietnamese mes
 user, ``PermissionDenied`` for someone acting outside their scope.
 """
 
-from .common import BATCH, ON_LIST, ConcurrentEdit
+from .common import BATCH, ON_LIST, ConcurrentEdit, rollups_batched
 from .households import household_create, household_exclude, household_move
 from .members import MEMBER_MODEL_FIELDS
 from .rounds import households_apply_crosswalk, round_close, round_list_generate, round_open
@@ -32,6 +32,7 @@ __all__ = [
     "household_move",
     "household_transitions_refresh",
     "households_apply_crosswalk",
+    "rollups_batched",
     "round_close",
     "round_list_generate",
     "round_open",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -31,11 +33,39 @@ def _require(user, commune: Unit, capability: str, day: dt.date | None = None) -
         raise PermissionDenied
 
 
+_batch: ContextVar[set[tuple[int, int]] | None] = ContextVar("rollup_batch", default=None)
+
+
 def _results_changed(round_: ReviewRound, commune: Unit) -> None:
     """After commit, recompute the indicators of this commune's line (indicators app)."""
+    pending = _batch.get()
+    if pending is not None:  # inside rollups_batched(): once per commune at the end
+        pending.add((round_.pk, commune.pk))
+        return
+    _queue_rollup(round_.pk, commune.pk)
+
+
+def _queue_rollup(round_id: int, commune_id: int) -> None:
     from indicators.tasks import rollup_commune_task
 
-    transaction.on_commit(lambda: rollup_commune_task.delay(round_.pk, commune.pk))
+    transaction.on_commit(lambda: rollup_commune_task.delay(round_id, commune_id), robust=True)
+
+
+@contextmanager
+def rollups_batched():
+    """Many writes, one indicator recompute per commune touched (e.g. an Excel import of a
+    thousand surveys). Use inside the writes' transaction: the recomputes run on its commit."""
+    if _batch.get() is not None:  # nested: the outer block queues them
+        yield
+        return
+    token = _batch.set(set())
+    try:
+        yield
+        pending = _batch.get()
+    finally:
+        _batch.reset(token)
+    for round_id, commune_id in sorted(pending):
+        _queue_rollup(round_id, commune_id)
 
 
 def _require_unlocked(round_: ReviewRound, commune: Unit) -> None:

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ..models import Job
@@ -32,6 +32,8 @@ def job_list(request):
 @require_http_methods(["GET"])
 def job_detail(request, pk: int):
     job = job_get_for_user(request.user, pk)
+    if job.kind == "import" and not request.headers.get("HX-Request"):
+        return redirect("import_detail", pk=job.pk)  # errors, preview and confirm live there
     if request.headers.get("HX-Request"):
         return render(request, "reports/_job_progress.html", {"job": job})
     return render(request, "reports/job_detail.html", {"job": job})

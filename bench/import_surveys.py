@@ -1,0 +1,246 @@
+"""Time the survey import: a generated N-household workbook (plus members), checked then written.
+
+    createdb -h 127.0.0.1 -U postgres bench_import
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import
+    .venv/bin/python manage.py migrate && .venv/bin/python manage.py load_units
+    .venv/bin/python bench/import_surveys.py 10000 [--communes 20] [--seed 2026] [--reset]
+
+It creates (once) a superuser "bench-import" and the open periodic round 2026, writes the workbook
+to var/bench-import-<N>.xlsx, then runs each phase in its own process so that each peak memory
+(getrusage ru_maxrss) is its own: validate (the check a user waits for before the preview),
+apply (confirm: every household created and its survey saved through households.services, in
+one transaction, then the indicator rollup of each commune), and re-validate the same file
+(idempotence: every row "unchanged", nothing to write). Tasks run inline (no REDIS_URL).
+`--reset` empties the household tables and the import jobs first, only in a database whose name
+contains "bench". Results are kept in bench/results/import-surveys.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertyportal.settings")
+os.environ.pop("REDIS_URL", None)  # inline tasks: one process, timed as a whole
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.files import File  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from areas.models import Unit  # noqa: E402
+from households import models as hm  # noqa: E402
+from households.choices import DEVICES, EDUCATION, EMPLOYMENT, WATER, Cause, Need  # noqa: E402
+from households.services import round_open  # noqa: E402
+from reports.imports import services, template  # noqa: E402
+from reports.models import Job  # noqa: E402
+
+YEAR = 2026
+USERNAME = "bench-import"
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def setup(reset: bool):
+    if reset:
+        name = str(connection.settings_dict["NAME"])
+        if "bench" not in Path(name).name:
+            sys.exit(f"--reset refused: database {name!r} is not a bench database")
+        tables = [
+            hm.SurveyDeprivation, hm.Survey.history.model, hm.Survey, hm.Exclusion.history.model,
+            hm.Exclusion, hm.Member.history.model, hm.Member, hm.Household.history.model,
+            hm.Household, hm.SubmissionEvent, hm.CommuneSubmission, Job,
+        ]  # fmt: skip
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                names = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables)
+                cursor.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            else:
+                for model in tables:
+                    model.objects.all().delete()
+    if not Unit.objects.exists():
+        sys.exit("no units: run `manage.py migrate` and `manage.py load_units` first")
+    user = get_user_model().objects.filter(username=USERNAME).first()
+    if user is None:
+        user = get_user_model().objects.create_superuser(USERNAME, password=None)
+    round_ = hm.ReviewRound.objects.filter(kind="periodic", year=YEAR).first()
+    if round_ is None:
+        round_ = round_open(
+            by=user, year=YEAR, kind="periodic",
+            starts_on=dt.date(YEAR, 9, 1), ends_on=dt.date(YEAR, 12, 14),
+        )  # fmt: skip
+    return user, round_
+
+
+def generate(n: int, communes: list[Unit], seed: int, round_) -> tuple[list, list]:
+    """N households spread over the communes, 1-7 members each (4 on average), a third with
+    poor-looking facts; labels as an officer picks them from the drop-downs."""
+    rng = random.Random(seed)
+    water = [str(label) for _code, label in WATER]
+    devices = [str(label) for _code, label in DEVICES]
+    education = [str(label) for _code, label in EDUCATION]
+    employment = [str(label) for _code, label in EMPLOYMENT]
+    causes = [str(label) for _code, label in Cause.choices]
+    needs = [str(label) for _code, label in Need.choices]
+    yes_no = ("Có", "Không")
+    households, members = [], []
+    cid = 0
+    for i in range(n):
+        code = f"BI{i + 1:07d}"
+        poor = rng.random() < 0.33
+        households.append({
+            "commune": communes[i % len(communes)].code,
+            "code": code,
+            "village": f"Thôn {rng.randint(1, 12)}",
+            "address": "",
+            "is_farm_household": rng.choice(yes_no),
+            "no_working_capacity": "Không",
+            "revolutionary_merit": "Không",
+            "social_protection": rng.choice(("Có", "Không", "Không", "Không")),
+            "requested_review": "Không",
+            "income_per_person": rng.randint(700, 1500) * 1000 if poor else rng.randint(1500, 6000) * 1000,  # noqa: E501
+            "b1_score": rng.choice((None, rng.randint(60, 250))),
+            "walls_durable": rng.choice(yes_no),
+            "columns_durable": "Có",
+            "roof_durable": rng.choice(yes_no),
+            "floor_area": rng.randint(20, 120),
+            "water_source": rng.choice(water[6:] if poor else water[:6]),
+            "has_hygienic_latrine": "Không" if poor else "Có",
+            "uses_internet": rng.choice(yes_no),
+            "devices": "; ".join(rng.sample(devices, rng.randint(0, 3))),
+            "causes": "; ".join(rng.sample(causes, 2)) if poor else "",
+            "needs": "; ".join(rng.sample(needs, 2)) if poor else "",
+        })  # fmt: skip
+        size = min(max(int(rng.gauss(4, 1.5)), 1), 7)
+        for j in range(size):
+            cid += 1
+            adult = j < 2
+            born = dt.date(
+                rng.randint(1950, 2000) if adult else rng.randint(2008, 2024),
+                rng.randint(1, 12),
+                rng.randint(1, 28),
+            )
+            members.append({
+                "household": code,
+                "full_name": f"Người {i + 1} {j + 1}",
+                "sex": ("Nam", "Nữ")[j % 2],
+                "birth_date": born,
+                "relation": "Chủ hộ" if j == 0 else ("Vợ/chồng" if j == 1 else "Con"),
+                "ethnicity": rng.choice(("Kinh", "Kinh", "Hrê", "Cor")),
+                "citizen_id": f"0{cid:011d}" if rng.random() < 0.7 else "",
+                "has_health_insurance": rng.choice(("Có", "Có", "Có", "Không")),
+                "schooling": "Không đi học" if adult else "Đang đi học",
+                "education_level": rng.choice(education),
+                "employment": rng.choice(employment) if adult else employment[-1],
+                "is_disabled": "Không",
+                "has_monthly_social_allowance": "Không",
+                "nutrition": "",
+            })  # fmt: skip
+    return households, members
+
+
+def phase(name: str, path: str, job_id: int | None) -> dict:
+    user = get_user_model().objects.get(username=USERNAME)
+    round_ = hm.ReviewRound.objects.get(kind="periodic", year=YEAR)
+    queries = [0]
+
+    def count(execute, sql, params, many, context):
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
+    started, cpu = time.perf_counter(), time.process_time()
+    with connection.execute_wrapper(count):
+        if name in ("validate", "revalidate"):
+            with open(path, "rb") as handle:
+                upload = File(handle, "bench.xlsx")
+                job = services.import_start(by=user, round_=round_, upload=upload)
+            # tasks run inline: the check ran on commit of the upload (autocommit here)
+        else:
+            services.import_confirm(by=user, job=Job.objects.get(pk=job_id))
+        job = Job.objects.get(pk=job_id or job.pk)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {
+        "phase": name,
+        "job": job.pk,
+        "status": job.status,
+        "error": job.error,
+        "seconds": round(elapsed, 1),
+        "cpu": round(cpu, 1),
+        "queries": queries[0],
+        "peak_mib": round(peak_mib()),
+        "counts": job.summary.get("counts"),
+        "written": job.summary.get("written"),
+        "errors": job.summary.get("error_count"),
+        "first_errors": job.summary.get("errors", [])[:3],
+    }
+
+
+def run_phase(name: str, path: str, job_id: int | None = None) -> dict:
+    args = [sys.executable, __file__, "--phase", name, "--file", path, "--job", str(job_id or 0)]
+    out = subprocess.run(args, check=True, capture_output=True, text=True)  # noqa: S603
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("households", type=int, nargs="?", default=10_000)
+    parser.add_argument("--communes", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--reset", action="store_true")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--job", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        print(json.dumps(phase(args.phase, args.file, args.job)))
+        return
+    _user, round_ = setup(args.reset)
+    communes = list(
+        Unit.objects.valid_on(round_.reference_date).communes().order_by("code")[: args.communes]
+    )
+    db = connection.settings_dict
+    print(f"database: {connection.vendor} {db['NAME']}  households: {args.households:,}  "
+          f"communes: {len(communes)}  seed: {args.seed}")  # fmt: skip
+    started = time.perf_counter()
+    households, members = generate(args.households, communes, args.seed, round_)
+    content = template.write_rows(households, members, standard=round_.get_standard())
+    path = ROOT / "var" / f"bench-import-{args.households}.xlsx"
+    path.write_bytes(content)
+    elapsed = time.perf_counter() - started
+    print(f"workbook: {len(households):,} households, {len(members):,} members, "
+          f"{len(content) / 1e6:.1f} MB, generated in {elapsed:.1f} s")  # fmt: skip
+    del households, members, content
+    results = []
+    for name in ("validate", "apply", "revalidate"):
+        job_id = results[0]["job"] if name == "apply" else None
+        result = run_phase(name, str(path), job_id)
+        results.append(result)
+        print(f"{name:>10}: {result['seconds']:6.1f} s wall, {result['cpu']:6.1f} s cpu, "
+              f"{result['queries']:,} queries, peak RSS {result['peak_mib']:4d} MiB  "
+              f"status {result['status']}  counts {result['counts']}  "
+              f"written {result['written']}  {result['error'] or ''}"
+              f"{result['first_errors'] if result['errors'] else ''}")  # fmt: skip
+    surveyed = hm.Survey.objects.filter(round=round_, status="surveyed").count()
+    print(f"database now: {hm.Household.objects.count():,} households, "
+          f"{hm.Member.objects.count():,} members, {surveyed:,} surveyed")  # fmt: skip
+    load = os.getloadavg()
+    print(f"load average at the end (other work on the machine): {load[0]:.1f} {load[1]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""What confirming an import will do, household by household, and the preview of it.
+
+An ``Item`` is one household of the file as the forms cleaned it; the checks give it an action:
+``new`` (register it), ``enter`` (its pending or carried-over survey gets entered), ``change``
+(its survey differs from the file) or ``same`` (nothing differs: not written, so importing the
+same file twice writes nothing the second time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from areas.models import Unit
+from areas.text import fold
+from households import facts
+from households.forms import HOUSEHOLD_FIELDS
+from households.models import Household, ReviewRound, Survey
+from households.services import MEMBER_MODEL_FIELDS
+
+from .reader import Row
+
+NEW, ENTER, CHANGE, SAME = "new", "enter", "change", "same"
+MEMBER_FIELDS = tuple(f for f in MEMBER_MODEL_FIELDS if f != "id")
+
+
+@dataclass
+class Item:
+    """One household of the file, as the forms cleaned it, and what confirming will do."""
+
+    row: Row
+    code: str
+    commune: Unit | None = None
+    household_data: dict[str, Any] = field(default_factory=dict)
+    survey_data: dict[str, Any] = field(default_factory=dict)
+    members: list[tuple[Row, dict[str, Any]]] = field(default_factory=list)
+    ok: bool = True
+    action: str = ""
+    survey_id: int | None = None
+    survey_version: int = 0
+    household_version: int = 0
+    previous_class: str = ""
+    predicted_class: str = ""
+    changes: list[str] = field(default_factory=list)
+    member_ids: list[int | None] = field(default_factory=list)
+    members_removed: int = 0
+    members_changed: int = 0
+
+    def members_for_service(self) -> list[dict[str, Any]]:
+        return [{**data, "id": pk} for (_row, data), pk in zip(self.members, self.member_ids)]  # noqa: B905
+
+    @property
+    def head_name(self) -> str:
+        return next((m["full_name"] for _r, m in self.members if m["relation"] == "head"), "")
+
+
+@dataclass
+class Plan:
+    round_: ReviewRound
+    items: list[Item]
+    on_list: dict[int, int]  # commune id -> entries on the round's list before the import
+
+    def to_write(self) -> list[Item]:
+        return [item for item in self.items if item.action != SAME]
+
+    def digest(self) -> str:
+        """What confirming relies on: the action and the versions seen, row by row. Confirming
+        re-checks the file and refuses to write when this differs (someone saved meanwhile)."""
+        lines = (
+            f"{i.code}|{i.action}|{i.survey_id}|{i.survey_version}|{i.household_version}"
+            for i in self.items
+        )
+        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def household_changes(household: Household, item: Item) -> list[str]:
+    return [
+        str(Household._meta.get_field(name).verbose_name)
+        for name in HOUSEHOLD_FIELDS
+        if getattr(household, name) != item.household_data[name]
+    ]
+
+
+def survey_changes(survey: Survey, item: Item) -> list[str]:
+    data = dict(item.survey_data)
+    if data["income_per_person"] is None:  # saved from the household total, as the service does
+        data["income_per_person"] = facts.income_per_person(
+            income_per_person=None,
+            household_income=data["household_income"],
+            members=len(item.members),
+        )
+    return [
+        str(Survey._meta.get_field(name).verbose_name)
+        for name, value in data.items()
+        if getattr(survey, name) != value
+    ]
+
+
+def match_members(incoming: list[dict], current: list[dict]) -> tuple[list[int | None], list[dict]]:
+    """Pair the file's members with the household's current ones: by citizen ID, then by name
+    and birth date, then by a name that only one member on each side has. Unpaired current
+    members leave the household (kept on record, as when a row is removed on the survey page)."""
+    remaining = {m["id"]: m for m in current}
+    ids: list[int | None] = [None] * len(incoming)
+    by_cid = {m["citizen_id"]: m["id"] for m in current if m["citizen_id"]}
+    for i, m in enumerate(incoming):
+        pk = by_cid.get(m["citizen_id"]) if m["citizen_id"] else None
+        if pk in remaining:
+            ids[i] = pk
+            del remaining[pk]
+
+    def pair(same) -> None:
+        for i, m in enumerate(incoming):
+            if ids[i] is not None:
+                continue
+            candidates = [pk for pk, c in remaining.items() if same(c, m)]
+            rivals = [j for j, o in enumerate(incoming) if ids[j] is None and same(o, m)]
+            if len(candidates) == 1 and len(rivals) == 1:
+                ids[i] = candidates[0]
+                del remaining[candidates[0]]
+
+    pair(
+        lambda a, b: (
+            fold(a["full_name"]) == fold(b["full_name"]) and a["birth_date"] == b["birth_date"]
+        )
+    )
+    pair(lambda a, b: fold(a["full_name"]) == fold(b["full_name"]))
+    return ids, list(remaining.values())
+
+
+def summarize(plan: Plan, *, sample: int = 30) -> dict:
+    """What the preview page shows: counts, per commune, a sample of the writes."""
+    items = plan.items
+    counts = Counter(i.action for i in items)
+    written = plan.to_write()
+    by_commune: dict[int, dict] = {}
+    for item in items:
+        row = by_commune.setdefault(
+            item.commune.pk,
+            {"commune": f"{item.commune.label} ({item.commune.code})", NEW: 0, ENTER: 0,
+             CHANGE: 0, SAME: 0, "on_list": plan.on_list.get(item.commune.pk, 0)},
+        )  # fmt: skip
+        row[item.action] += 1
+    for row in by_commune.values():
+        in_file = row[ENTER] + row[CHANGE] + row[SAME]
+        row["absent"] = max(row["on_list"] - in_file, 0)
+    return {
+        "counts": {a: counts.get(a, 0) for a in (NEW, ENTER, CHANGE, SAME)},
+        "members": {
+            "added": sum(i.member_ids.count(None) for i in written),
+            "removed": sum(i.members_removed for i in written),
+            "changed": sum(i.members_changed for i in written),
+        },
+        "classes": dict(Counter(i.predicted_class for i in written)),
+        "communes": sorted(by_commune.values(), key=lambda r: r["commune"]),
+        "absent": sum(r["absent"] for r in by_commune.values()),
+        "sample": [
+            {
+                "row": i.row.number,
+                "code": i.code,
+                "head": i.head_name,
+                "commune": i.commune.label,
+                "action": i.action,
+                "changes": i.changes,
+                "previous": i.previous_class,
+                "predicted": i.predicted_class,
+            }
+            for i in written[:sample]
+        ],
+        "digest": plan.digest(),
+    }
