@@ -107,14 +107,12 @@ def rollup_part(*, run: RollupRun, commune_ids: list[int]) -> None:
     now = timezone.now()
     with transaction.atomic():
         ReviewRound.objects.select_for_update().get(pk=run.round_id)
-        for commune_id in commune_ids:
-            data = totals.get(commune_id)
-            if data is None:
-                CommuneTotals.objects.filter(round=run.round, commune_id=commune_id).delete()
-                continue
-            CommuneTotals.objects.update_or_create(
-                round=run.round, commune_id=commune_id, defaults={"data": data, "computed_at": now}
-            )
+        # replace this part's communes in two statements (communes with no rows drop out)
+        CommuneTotals.objects.filter(round=run.round, commune_id__in=commune_ids).delete()
+        CommuneTotals.objects.bulk_create(
+            CommuneTotals(round=run.round, commune_id=pk, data=data, computed_at=now)
+            for pk, data in totals.items()
+        )
         RollupRun.objects.filter(pk=run.pk).update(done_parts=F("done_parts") + 1)
         run.refresh_from_db()
         if run.done_parts == run.total_parts:
