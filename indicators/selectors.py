@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.utils.translation import get_language
 
@@ -106,7 +106,7 @@ def freshness(round_: ReviewRound) -> dict:
     """When the round's values were computed, whether they are provisional, the latest run."""
     stats = IndicatorValue.objects.filter(round=round_).aggregate(
         as_of=Max("computed_at"),
-        provisional=Max("provisional"),  # True if any value is provisional
+        provisional=Count("id", filter=Q(provisional=True)),  # any value still provisional
     )
     run = RollupRun.objects.filter(round=round_, full=True).order_by("-created_at").first()
     return {"as_of": stats["as_of"], "provisional": bool(stats["provisional"]), "run": run}
