@@ -1,0 +1,400 @@
+"""Small helpers on openpyxl for the official exports: safe text, the official header block,
+two-level merged column headers, a numbering row, number formats and frozen panes.
+
+Every workbook is written in write-only mode, big or small: rows stream to a temporary file, so
+memory stays flat whatever the number of households (bench/export_detailed_list.py). Write-only
+worksheets have constraints that shape this module:
+- column widths, frozen panes, print titles and page setup are written with the sheet's top, so
+  they are set before the first row (``TableSheet.__init__``);
+- merged ranges are written with the sheet's tail, so they can be added at any time
+  (``ws.merged_cells.add``; a write-only sheet has no ``merge_cells`` method);
+- a cell with a style (number format, font, border) or a forced data type must be a
+  ``WriteOnlyCell``; plain values are cheaper, so big lists only style the cells that need it.
+
+Formula injection: a text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+(a household head typed as ``=HYPERLINK(...)``) is written as a text cell (inline string) with the
+quote prefix, never as a formula: Excel shows it as typed and does not evaluate it, even after the
+cell is edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from copy import copy
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Number formats (Excel shows the reader's own separators: 1.500.000 on a Vietnamese machine).
+TEXT = ""
+COUNT = "#,##0"
+MONEY = "#,##0"
+RATE = "0.00"
+DATE = "dd/mm/yyyy"
+
+RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_TEXT = 32767  # Excel's limit for one cell
+
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+CENTER = Alignment(horizontal="center", vertical="center")
+BOLD = Font(bold=True)
+ITALIC = Font(italic=True)
+TITLE = Font(bold=True, size=14)
+PLAIN = Font()
+
+
+def new_workbook() -> Workbook:
+    return Workbook(write_only=True)
+
+
+@contextmanager
+def streamed(out):
+    """A write-only workbook saved to ``out`` when the block succeeds; when it fails, the
+    sheets' temporary files are removed (a worker lives long: nothing half-written stays)."""
+    wb = new_workbook()
+    try:
+        yield wb
+    except BaseException:
+        discard(wb)
+        raise
+    wb.save(out)
+
+
+def discard(wb: Workbook) -> None:
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None:
+            continue
+        try:
+            if ws._rows is not None:
+                ws._rows.close()
+            writer.close()
+        except Exception:  # noqa: S110 (already failing: only the temporary file matters)
+            pass
+        ws._rows = None
+        if isinstance(writer.out, str) and os.path.exists(writer.out):
+            writer.cleanup()
+
+
+def clean_text(value: str) -> str:
+    """Drop the control characters a worksheet cannot hold and cut to Excel's cell limit."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value[:MAX_TEXT]
+
+
+def is_risky(value: str) -> bool:
+    return value.startswith(RISKY_STARTS) or value in ERROR_CODES
+
+
+def safe_text(value, ws):
+    """A text value for ``ws.append``: the cleaned string itself when it is harmless, else a
+    text cell with the quote prefix (never a formula, never an error code)."""
+    text = clean_text(str(value))
+    if not is_risky(text):
+        return text
+    return text_cell(ws, text)
+
+
+def text_cell(ws, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws)
+    cell._value = text  # bypass type inference, which would make "=..." a formula
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def as_number(value):
+    """Decimals from the database as Excel numbers (ints when whole)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else value
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its header, width, number format and the header above it."""
+
+    title: str
+    width: float = 12
+    fmt: str = TEXT
+    group: str = ""  # consecutive columns with the same group share a merged header above them
+
+
+@dataclass(frozen=True)
+class Header:
+    """The official header block of Vietnamese administrative reports."""
+
+    committee: str  # the issuing People's Committee's unit, e.g. "Tỉnh Quảng Ngãi"
+    place: str  # for the date line, e.g. "Quảng Ngãi"
+    title: str
+    lines: tuple[str, ...] = ()  # area, period, data as of, filters... (centred under the title)
+    day: dt.date | None = None
+
+
+@dataclass
+class TableSheet:
+    """A write-only worksheet holding one report table under the official header block.
+
+    ``lettered`` leading columns are numbered A, B, C... in the numbering row (the descriptive
+    columns of the official forms), the others 1, 2, 3...; ``frozen`` leading columns stay in
+    view when scrolling right, and the rows above the data when scrolling down. ``styled`` rows
+    get borders and fonts on every cell (aggregate reports, a few hundred rows); unstyled rows
+    only style the cells that need a number format (the big lists).
+    """
+
+    wb: Workbook
+    name: str
+    columns: Sequence[Column]
+    header: Header
+    lettered: int = 2
+    frozen: int = 2
+    styled: bool = True
+    row_index: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        ws = self.wb.create_sheet(title=self.name[:31])
+        self.ws = ws
+        n = len(self.columns)
+        for i, column in enumerate(self.columns, 1):
+            ws.column_dimensions[get_column_letter(i)].width = column.width
+        self.two_levels = any(c.group for c in self.columns)
+        header_rows = 6 + len(self.header.lines)
+        self.first_header_row = header_rows + 1
+        self.numbering_row = self.first_header_row + (2 if self.two_levels else 1)
+        self.first_data_row = self.numbering_row + 1
+        ws.freeze_panes = f"{get_column_letter(self.frozen + 1)}{self.first_data_row}"
+        ws.print_title_rows = f"{self.first_header_row}:{self.numbering_row}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        self._formats = [c.fmt for c in self.columns]
+        self._styles: dict[str, object] = {}
+        self._write_official_block(n)
+        self._write_column_headers(n)
+
+    # --- writing rows ---------------------------------------------------------------------
+
+    def append(self, values: Iterable, *, height: float | None = None) -> int:
+        self.row_index += 1
+        if height:
+            self.ws.row_dimensions[self.row_index].height = height
+        self.ws.append(list(values))
+        return self.row_index
+
+    def cell(self, value, *, font=None, alignment=None, fmt: str = TEXT, border=None):
+        cell = WriteOnlyCell(self.ws)
+        if isinstance(value, str):
+            value = clean_text(value)
+            if is_risky(value):
+                cell._value, cell.data_type, cell.quotePrefix = value, "s", True
+            else:
+                cell.value = value
+        elif value is not None:
+            cell.value = as_number(value)
+        if fmt:
+            cell.number_format = fmt
+        if font is not None:
+            cell.font = font
+        if alignment is not None:
+            cell.alignment = alignment
+        if border is not None:
+            cell.border = border
+        return cell
+
+    def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+        if (first_row, first_col) != (last_row, last_col):
+            start = f"{get_column_letter(first_col)}{first_row}"
+            end = f"{get_column_letter(last_col)}{last_row}"
+            self.ws.merged_cells.add(f"{start}:{end}")
+
+    def row(self, values: Sequence, *, bold: bool = False) -> int:
+        """One data row, formatted by its columns."""
+        if self.styled:
+            font = BOLD if bold else None
+            cells = []
+            for i, value in enumerate(values):
+                fmt = self._formats[i] if i < len(self._formats) else TEXT
+                alignment = WRAP_LEFT if not fmt else None
+                cells.append(self.cell(value, font=font, fmt=fmt, alignment=alignment, border=BOX))
+            return self.append(cells)
+        return self.append(self.fast(values))
+
+    def fast(self, values: Sequence) -> list:
+        """Plain values where possible: the big lists' path (a styled cell costs ~10× more)."""
+        out = []
+        formats = self._formats
+        for i, value in enumerate(values):
+            if value is None or value == "":
+                out.append(None)
+            elif isinstance(value, str):
+                text = ILLEGAL_CHARACTERS_RE.sub("", value) if not value.isprintable() else value
+                out.append(self.cell(text) if is_risky(text) else text[:MAX_TEXT])
+            elif formats[i] and not isinstance(value, bool):
+                out.append(self._formatted(value, formats[i]))
+            else:
+                out.append(as_number(value))
+        return out
+
+    def _formatted(self, value, fmt: str) -> WriteOnlyCell:
+        """A value with only a number format, its style copied from a cached one (no lookups)."""
+        style = self._styles.get(fmt)
+        if style is None:
+            probe = WriteOnlyCell(self.ws)
+            probe.number_format = fmt
+            style = self._styles[fmt] = probe._style
+        cell = WriteOnlyCell(self.ws)
+        cell._style = copy(style)  # before the value: a date then keeps this format
+        cell.value = as_number(value)
+        return cell
+
+    def notes(self, lines: Iterable[str]) -> None:
+        """Notes under the table (what a figure means, where it comes from), after a blank row."""
+        n = len(self.columns)
+        lines = list(lines)
+        if lines:
+            self.append([])
+        for text in lines:
+            r = self.append([self.cell(text, font=ITALIC, alignment=WRAP_LEFT)])
+            self.merge(r, 1, r, n)
+
+    def signatures(self) -> None:
+        """The closing block of an official report: who drew it up, who signs for the committee."""
+        n = len(self.columns)
+        left, right = self._blocks(n)
+        self.append([])
+        r = self.append(
+            [self.cell(_("NGƯỜI LẬP BIỂU"), font=BOLD, alignment=CENTER)]
+            + [None] * (right[0] - 2)
+            + [self.cell(_("TM. ỦY BAN NHÂN DÂN"), font=BOLD, alignment=CENTER)]
+        )
+        self.merge(r, 1, r, left[1])
+        self.merge(r, right[0], r, right[1])
+        r = self.append(
+            [self.cell(_("(Ký, ghi rõ họ tên)"), font=ITALIC, alignment=CENTER)]
+            + [None] * (right[0] - 2)
+            + [self.cell(_("(Ký tên, đóng dấu)"), font=ITALIC, alignment=CENTER)]
+        )
+        self.merge(r, 1, r, left[1])
+        self.merge(r, right[0], r, right[1])
+
+    # --- the header -------------------------------------------------------------------------
+
+    @staticmethod
+    def _blocks(n: int) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Columns of the left (committee) and right (national motto) blocks."""
+        left_end = max(2, min(n // 3, 4))
+        right_start = max(left_end + 1, n - max(3, n // 2) + 1)
+        return (1, left_end), (right_start, n)
+
+    def _pair(self, left, right, n, *, left_font=BOLD, right_font=BOLD) -> None:
+        (l1, l2), (r1, r2) = self._blocks(n)
+        values = [self.cell(left, font=left_font, alignment=CENTER) if left else None]
+        values += [None] * (r1 - 2)
+        values.append(self.cell(right, font=right_font, alignment=CENTER) if right else None)
+        r = self.append(values, height=18)
+        if left:
+            self.merge(r, l1, r, l2)
+        if right:
+            self.merge(r, r1, r, r2)
+
+    def _write_official_block(self, n: int) -> None:
+        h = self.header
+        self._pair(
+            _("ỦY BAN NHÂN DÂN"), _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), n, left_font=PLAIN
+        )
+        self._pair(h.committee.upper(), _("Độc lập - Tự do - Hạnh phúc"), n)
+        day = h.day or dt.date.today()
+        dated = _("%(place)s, ngày %(day)02d tháng %(month)02d năm %(year)d") % {
+            "place": h.place,
+            "day": day.day,
+            "month": day.month,
+            "year": day.year,
+        }
+        self._pair("", dated, n, right_font=ITALIC)
+        self.append([])
+        r = self.append([self.cell(h.title.upper(), font=TITLE, alignment=WRAP_CENTER)], height=36)
+        self.merge(r, 1, r, n)
+        for line in h.lines:
+            r = self.append([self.cell(line, font=ITALIC, alignment=WRAP_CENTER)], height=18)
+            self.merge(r, 1, r, n)
+        self.append([])
+
+    def _write_column_headers(self, n: int) -> None:
+        top = self.first_header_row
+        if not self.two_levels:
+            self.append(
+                [
+                    self.cell(c.title, font=BOLD, alignment=WRAP_CENTER, border=BOX)
+                    for c in self.columns
+                ],
+                height=48,
+            )
+        else:
+            upper, lower = [], []
+            spans: list[tuple[int, int]] = []
+            i = 0
+            while i < n:
+                column = self.columns[i]
+                if not column.group:
+                    upper.append(self._head(column.title))
+                    lower.append(self._head(None))
+                    self.merge(top, i + 1, top + 1, i + 1)
+                    i += 1
+                    continue
+                j = i
+                while j + 1 < n and self.columns[j + 1].group == column.group:
+                    j += 1
+                spans.append((i + 1, j + 1))
+                for k in range(i, j + 1):
+                    upper.append(self._head(column.group if k == i else None))
+                    lower.append(self._head(self.columns[k].title))
+                i = j + 1
+            self.append(upper, height=36)
+            self.append(lower, height=48)
+            for first, last in spans:
+                self.merge(top, first, top, last)
+        numbers = []
+        counter = 0
+        for i in range(n):
+            if i < self.lettered:
+                label = get_column_letter(i + 1)
+            else:
+                counter += 1
+                label = str(counter)
+            numbers.append(self.cell(label, font=ITALIC, alignment=CENTER, border=BOX))
+        self.append(numbers)
+
+    def _head(self, text):
+        return self.cell(text, font=BOLD, alignment=WRAP_CENTER, border=BOX)
+
+
+def roman(number: int) -> str:
+    """I, II, III... for the district sections of the official tables."""
+    numerals = (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    )  # fmt: skip
+    out = []
+    for value, letters in numerals:
+        while number >= value:
+            out.append(letters)
+            number -= value
+    return "".join(out)
