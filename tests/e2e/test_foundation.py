@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -6,11 +7,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_officer_logs_in_sees_vietnamese_and_switches_to_english(cast, page, login, live_server):
     login("officer")
     assert page.locator("html").get_attribute("lang") == "vi"
-    assert page.get_by_role("heading", name="Đơn vị được phân công").is_visible()
-    assert page.get_by_role("link", name="Xã Ba Tơ").is_visible()
+    expect(page.get_by_role("heading", name="Đơn vị được phân công")).to_be_visible()
+    expect(page.get_by_role("link", name="Xã Ba Tơ")).to_be_visible()
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", name="Assigned units").is_visible()
+    expect(page.get_by_role("heading", name="Assigned units")).to_be_visible()
     page.locator("nav").get_by_role("link", name="Administrative units").click()
-    assert page.get_by_role("heading", name="Administrative units").is_visible()
+    expect(page.get_by_role("heading", name="Administrative units")).to_be_visible()

@@ -5,6 +5,7 @@ it; a commune officer of another district cannot open it."""
 import pytest
 from django.db import connections
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from projects.loading import program_load
 from projects.models import Project
@@ -87,11 +88,11 @@ def journey(ba_to_households, page, login, live_server):
     for household in ba_to_households:
         page.get_by_label(household.code).check()
     page.get_by_role("button", name="Thêm các hộ đã chọn").click()
-    assert page.get_by_text("Đã thêm 4 hộ tham gia.").is_visible()
+    expect(page.get_by_text("Đã thêm 4 hộ tham gia.")).to_be_visible()
     page.get_by_role("link", name="Sang bước 4: kiểm tra và gửi").click()
-    assert page.get_by_text("Hồ sơ đạt các điều kiện").is_visible()
+    expect(page.get_by_text("Hồ sơ đạt các điều kiện")).to_be_visible()
     page.get_by_role("button", name="Gửi đề xuất").click()
-    assert page.get_by_test_id("project-status").inner_text() == "Đã gửi, chờ thẩm định"
+    expect(page.get_by_test_id("project-status")).to_have_text("Đã gửi, chờ thẩm định")
     project = Project.objects.get(title="Nuôi bò cái sinh sản thôn Gò Nghênh")
     assert project.participant_count == 4 and project.minutes_name == "bien-ban-hop.pdf"
 
@@ -104,16 +105,14 @@ def journey(ba_to_households, page, login, live_server):
         "Ghi rõ đối ứng ngày công của các hộ."
     )
     page.get_by_role("button", name="Trả lại (ghi rõ lý do)").click()
-    assert page.get_by_test_id("project-status").inner_text() == "Bị trả lại"
+    expect(page.get_by_test_id("project-status")).to_have_text("Bị trả lại")
 
     # --- the officer fixes it and resubmits -------------------------------------------------
     switch_user(page, login, "officer")
     open_project(page, live_server, project)
-    assert (
-        page.get_by_test_id("timeline")
-        .get_by_text("Ghi rõ đối ứng ngày công của các hộ.")
-        .is_visible()
-    )
+    expect(
+        page.get_by_test_id("timeline").get_by_text("Ghi rõ đối ứng ngày công của các hộ.")
+    ).to_be_visible()
     page.get_by_role("link", name="Sửa hồ sơ").click()
     page.get_by_role("button", name="Lưu và sang bước 2").click()
     page.get_by_label("Đối ứng bằng tiền").fill("5.000.000")
@@ -122,7 +121,7 @@ def journey(ba_to_households, page, login, live_server):
     page.get_by_role("link", name="Sang bước 4: kiểm tra và gửi").click()
     page.locator("form[action$='/buoc/submit/'] textarea").fill("Đã bổ sung đối ứng ngày công.")
     page.get_by_role("button", name="Gửi đề xuất").click()
-    assert page.get_by_test_id("project-status").inner_text() == "Đã gửi, chờ thẩm định"
+    expect(page.get_by_test_id("project-status")).to_have_text("Đã gửi, chờ thẩm định")
 
     # --- district staff approve it -----------------------------------------------------------
     switch_user(page, login, "district")
@@ -132,7 +131,7 @@ def journey(ba_to_households, page, login, live_server):
     page.get_by_label("Số quyết định phê duyệt").fill("25/QĐ-UBND")
     page.get_by_label("Ngày quyết định").fill(timezone.localdate().strftime("%d/%m/%Y"))
     page.get_by_role("button", name="Phê duyệt", exact=True).click()
-    assert page.get_by_test_id("project-status").inner_text() == "Đã phê duyệt"
+    expect(page.get_by_test_id("project-status")).to_have_text("Đã phê duyệt")
     project.refresh_from_db()
     assert project.status == "approved" and project.decision_number == "25/QĐ-UBND"
     assert project.counterpart_labour == 5_000_000
