@@ -167,3 +167,11 @@ def test_admin_edits_a_target_with_validation(client, cast, computed):
     target.refresh_from_db()
     assert (target.low, target.high) == (Decimal("2.00"), Decimal("2.50"))
     assert target.history.count() == 2
+
+
+def test_years_are_not_formatted_as_numbers(client, cast, computed):
+    _, r26 = computed
+    client.force_login(cast.leader)
+    body = client.get(reverse("dashboard"), {"round": r26.pk}).content.decode()
+    assert "Mục tiêu năm 2026" in body
+    assert "2.026" not in body and "2.025" not in body
