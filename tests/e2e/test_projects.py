@@ -2,6 +2,8 @@
 district staff return it with a comment, the officer fixes and resubmits, district staff approve
 it; a commune officer of another district cannot open it."""
 
+import re
+
 import pytest
 from django.db import connections
 from django.utils import timezone
@@ -85,6 +87,7 @@ def journey(ba_to_households, page, login, live_server):
 
     page.get_by_label("Tìm hộ theo tên chủ hộ hoặc mã hộ").fill("Chủ hộ")
     page.get_by_role("button", name="Tìm").click()
+    expect(page).to_have_url(re.compile(r"[?&]q="))  # the search page, not the one before it
     for household in ba_to_households:
         page.get_by_label(household.code).check()
     page.get_by_role("button", name="Thêm các hộ đã chọn").click()
