@@ -88,8 +88,11 @@ def journey(ba_to_households, page, login, live_server):
     page.get_by_label("Tìm hộ theo tên chủ hộ hoặc mã hộ").fill("Chủ hộ")
     page.get_by_role("button", name="Tìm").click()
     expect(page).to_have_url(re.compile(r"[?&]q="))  # the search page, not the one before it
+    page.wait_for_load_state("load")
     for household in ba_to_households:
         page.get_by_label(household.code).check()
+    for household in ba_to_households:
+        expect(page.get_by_label(household.code)).to_be_checked()
     page.get_by_role("button", name="Thêm các hộ đã chọn").click()
     expect(page.get_by_text("Đã thêm 4 hộ tham gia.")).to_be_visible()
     page.get_by_role("link", name="Sang bước 4: kiểm tra và gửi").click()
