@@ -41,3 +41,15 @@ def test_compiled_catalogue_matches_the_po():
     for msgid, plural, msgstr in po_entries():
         found = catalogue.ngettext(msgid, plural, 1) if plural else catalogue.gettext(msgid)
         assert found == msgstr, msgid  # differs when the .mo is stale or the entry is fuzzy
+
+
+def test_ids_in_templates_are_not_localized():
+    """A pk of 1234 printed as "1.234" (Vietnamese grouping) breaks links and form values."""
+    import re
+
+    root = LOCALE.parent.parent.parent
+    offenders = []
+    for path in root.glob("*/templates/**/*.html"):
+        for match in re.finditer(r"\{\{ ((?:[a-z_]+\.)+pk) \}\}", path.read_text(encoding="utf-8")):
+            offenders.append(f"{path.relative_to(root)}: {match.group(0)}")
+    assert offenders == []
