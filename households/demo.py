@@ -1019,7 +1019,11 @@ class _Inserter:
 
     def __init__(self, model, *, now: dt.datetime, with_pk: bool):
         self.connection = connections[DEFAULT_DB_ALIAS]
-        fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if (with_pk or not f.primary_key) and not f.generated  # the database computes those
+        ]
         self.columns = []  # (attribute, prepared default, preparation or None)
         for f in fields:
             auto_now = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -238,13 +238,26 @@ class Survey(models.Model):
     transition = models.CharField(
         _("biến động"), max_length=24, choices=choices.TRANSITION, blank=True
     )
+    # How the entry counts in the round's figures (the one definition, computed by the database):
+    # a pending entry counts with its previous class until it is surveyed; a surveyed or
+    # carried-over entry with its class. Stored and indexed so class filters, list totals, exports
+    # and rollups read one indexed column at province scale.
+    effective_class = models.GeneratedField(
+        expression=Case(
+            When(status="pending", then=F("previous_class")),
+            default=F("poverty_class"),
+            output_field=models.CharField(max_length=10),
+        ),
+        output_field=models.CharField(max_length=10, choices=choices.POVERTY_CLASS),
+        db_persist=True,
+    )
     version = models.PositiveIntegerField(default=1)
     surveyed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     surveyed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["members_snapshot"])
+    history = HistoricalRecords(excluded_fields=["members_snapshot", "effective_class"])
 
     class Meta:
         verbose_name = _("phiếu rà soát")
@@ -256,6 +269,9 @@ class Survey(models.Model):
         indexes = [
             models.Index(fields=["round", "commune", "poverty_class"]),
             models.Index(fields=["round", "status"]),
+            models.Index(
+                fields=["round", "commune", "effective_class"], name="survey_round_commune_class"
+            ),
         ]
 
     def __str__(self) -> str:
