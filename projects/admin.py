@@ -24,7 +24,16 @@ from .models import (
 class ComponentInline(admin.TabularInline):
     model = ProgramComponent
     extra = 0
-    fields = ("number", "parent", "position", "name", "for_projects", "for_trainings", "note")
+    fields = (
+        "number",
+        "parent",
+        "position",
+        "name",
+        "for_projects",
+        "for_trainings",
+        "confirmed",
+        "note",
+    )
     raw_id_fields = ("parent",)
 
 
@@ -43,14 +52,23 @@ class ProgramAdmin(admin.ModelAdmin):
         "ends_on",
         "min_beneficiary_share",
         "priority_share",
+        "confirmed",
     )
     inlines = [ComponentInline, CapInline]
 
 
 @admin.register(ProgramComponent)
 class ProgramComponentAdmin(admin.ModelAdmin):
-    list_display = ("number", "name", "program", "parent", "for_projects", "for_trainings")
-    list_filter = ("program", "for_projects", "for_trainings")
+    list_display = (
+        "number",
+        "name",
+        "program",
+        "parent",
+        "for_projects",
+        "for_trainings",
+        "confirmed",
+    )
+    list_filter = ("program", "for_projects", "for_trainings", "confirmed")
     search_fields = ("number", "name")
 
 

@@ -245,7 +245,9 @@ def _project(
             code=f"{PREFIX}{commune.code}-{index + 1:02d}",
             title=f"{title} ({commune.name})",
             form=form,
-            component=ProgramComponent.objects.get(program__code="2021-2025", number=number),
+            component=ProgramComponent.objects.get(  # the period that contains the start
+                program__starts_on__lte=starts_on, program__ends_on__gte=starts_on, number=number
+            ),
             sector=sector,
             group_kind="household_group" if index % 2 else "cooperative_group",
             group_name=f"Tổ hợp tác {title.lower()} thôn {index % 5 + 1}",

@@ -43,6 +43,13 @@ def _date(value: str) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def _confirmed(model, row: dict[str, str]) -> dict[str, bool]:
+    """The row's ``confirmed`` flag, for models that have it (the 0002 data migration runs with
+    the historical models of before the flag)."""
+    names = {f.name for f in model._meta.get_fields()}
+    return {"confirmed": row.get("confirmed", "1") != "0"} if "confirmed" in names else {}
+
+
 def program_load(apps=django_apps) -> ProgramLoadReport:
     """Add the shipped programs, trees, caps and approval levels that are not there yet."""
     Program = apps.get_model("projects", "Program")
@@ -62,6 +69,7 @@ def program_load(apps=django_apps) -> ProgramLoadReport:
                     "min_beneficiary_share": Decimal(row["min_beneficiary_share"]),
                     "priority_share": Decimal(row["priority_share"]),
                     "note": row["note"],
+                    **_confirmed(Program, row),
                 },
             )
             counts["programs"] += created
@@ -78,6 +86,7 @@ def program_load(apps=django_apps) -> ProgramLoadReport:
                     for_projects=comp["for_projects"] == "1",
                     for_trainings=comp["for_trainings"] == "1",
                     note=comp["note"],
+                    **_confirmed(Component, comp),
                 )
                 counts["components"] += 1
             for cap in _rows(f"caps-{program.code}.csv"):

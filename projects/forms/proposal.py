@@ -14,7 +14,10 @@ from .fields import DateField, UnitMultipleChoiceField, VndField
 
 class ComponentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return f"{obj.program.code} · {obj}"
+        label = f"{obj.program.code} · {obj}"
+        if not obj.confirmed:
+            label += " " + str(_("(chưa đối chiếu văn bản)"))
+        return label
 
 
 class DossierForm(forms.Form):

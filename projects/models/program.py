@@ -36,6 +36,8 @@ class Program(models.Model):
         default=Decimal("70.00"),
         validators=PERCENT,
     )
+    # A period or tree row not yet checked against its legal text stays editable data, marked.
+    confirmed = models.BooleanField(_("đã đối chiếu văn bản"), default=True)
     note = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:
@@ -50,6 +52,9 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def covers(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on
 
 
 class ProgramComponent(models.Model):
@@ -73,6 +78,7 @@ class ProgramComponent(models.Model):
     name = models.CharField(_("tên"), max_length=255)
     for_projects = models.BooleanField(_("dùng cho dự án sinh kế, mô hình"), default=False)
     for_trainings = models.BooleanField(_("dùng cho tập huấn, đào tạo, việc làm"), default=False)
+    confirmed = models.BooleanField(_("đã đối chiếu văn bản"), default=True)
     note = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:

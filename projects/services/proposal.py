@@ -57,6 +57,16 @@ def _check_dossier(fields: Mapping[str, Any], communes: list[Unit]) -> None:
     starts, ends = fields.get("starts_on"), fields.get("ends_on")
     if starts and ends and ends < starts:
         errors["ends_on"] = _("Ngày kết thúc phải sau ngày bắt đầu.")
+    if component is not None and starts and not component.program.covers(starts):
+        errors["component"] = _(
+            "Dự án bắt đầu ngày %(day)s, ngoài giai đoạn %(start)s – %(end)s của chương trình "
+            "“%(program)s”: chọn dự án / tiểu dự án của giai đoạn chứa ngày bắt đầu."
+        ) % {
+            "day": starts.strftime("%d/%m/%Y"),
+            "start": component.program.starts_on.strftime("%d/%m/%Y"),
+            "end": component.program.ends_on.strftime("%d/%m/%Y"),
+            "program": component.program.code,
+        }
     if errors:
         raise ValidationError(errors)
 

@@ -13,9 +13,22 @@ from areas.models import Unit
 
 from .. import rules
 from ..choices import ProjectForm
-from ..models import Project, ProjectEvaluation
+from ..models import ProgramComponent, Project, ProjectEvaluation
 from .common import project_refresh
 from .proposal import apply_budget, project_create
+
+
+def _component_for(component: ProgramComponent, day) -> ProgramComponent:
+    """The source's sub-project, or the one of the same number in the period containing the
+    replica's start (a 2021-2025 model replicated in 2026 is filed under 2026-2030)."""
+    if day is None or component.program.covers(day):
+        return component
+    return (
+        ProgramComponent.objects.filter(
+            program__starts_on__lte=day, program__ends_on__gte=day, number=component.number
+        ).first()
+        or component  # no such period or number: the dossier check says so
+    )
 
 
 @transaction.atomic
@@ -24,7 +37,7 @@ def model_replicate(
 ) -> Project:
     """Start a draft that builds the source model elsewhere: same form, sub-project, sector,
     expected outputs and support items (a starting estimate to adjust); no participants."""
-    source = Project.objects.select_related("component").get(pk=source.pk)
+    source = Project.objects.select_related("component__program").get(pk=source.pk)
     evaluation = ProjectEvaluation.objects.filter(project=source).first()
     if not rules.can_replicate(
         form=source.form,
@@ -37,7 +50,7 @@ def model_replicate(
     defaults = {
         "title": source.title,
         "form": ProjectForm.MODEL,
-        "component": source.component,
+        "component": _component_for(source.component, fields.get("starts_on")),
         "sector": source.sector,
         "group_kind": source.group_kind,
         "expected_outputs": source.expected_outputs,

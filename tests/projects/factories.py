@@ -22,8 +22,11 @@ START = dt.date(2026, 1, 1)
 END = dt.date(2026, 12, 31)
 
 
-def component(number: str = "3.1") -> ProgramComponent:
-    return ProgramComponent.objects.get(program__code="2021-2025", number=number)
+def component(number: str = "3.1", day: dt.date = START) -> ProgramComponent:
+    """The component of the program period that contains ``day`` (a project's start)."""
+    return ProgramComponent.objects.get(
+        program__starts_on__lte=day, program__ends_on__gte=day, number=number
+    )
 
 
 def households(officer, commune, n: int, **flags):
@@ -41,7 +44,7 @@ def dossier(**over):
     data = {
         "title": "Nuôi bò sinh sản",
         "form": "community",
-        "component": component(),
+        "component": component(day=over.get("starts_on", START)),
         "sector": "livestock",
         "group_kind": "household_group",
         "group_name": "Tổ hợp tác chăn nuôi thôn 1",

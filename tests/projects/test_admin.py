@@ -40,7 +40,7 @@ def test_admin_pages_open(admin_client, cast, ba_to, members):
 
 
 def test_caps_are_edited_in_the_admin(admin_client, program):
-    cap = StateShareCap.objects.get(form="community", area_type="other")
+    cap = StateShareCap.objects.get(program__code="2021-2025", form="community", area_type="other")
     url = reverse("admin:projects_statesharecap_change", args=[cap.pk])
     response = admin_client.post(
         url,

@@ -1,5 +1,6 @@
 """Proposal services: the dossier, budget, participants, locking, amendments, replication."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from projects import services
-from projects.models import ProjectAmendment, StateShareCap
+from projects.models import ProgramComponent, ProjectAmendment, StateShareCap
 from tests.projects.factories import (
     approved,
     budget,
@@ -48,6 +49,25 @@ def test_create_checks_scope(cast, ba_to, son_tinh):
         services.project_create(by=cast.district, communes=[ba_to], **dossier())
     with pytest.raises(PermissionDenied):
         services.project_create(by=cast.officer, communes=[ba_to, son_tinh], **dossier())
+
+
+def test_component_must_belong_to_the_period_of_the_start_date(cast, ba_to):
+    """Issue 10: a project starting in 2027 used to find only 2021-2025 components."""
+    day = dt.date(2027, 3, 1)
+    old = ProgramComponent.objects.get(program__code="2021-2025", number="3.1")
+    with pytest.raises(ValidationError) as exc:
+        services.project_create(
+            by=cast.officer,
+            communes=[ba_to],
+            **dossier(component=old, starts_on=day, ends_on=day.replace(year=2028)),
+        )
+    assert "ngoài giai đoạn 01/01/2021 – 31/12/2025" in exc.value.message_dict["component"][0]
+    project = services.project_create(
+        by=cast.officer,
+        communes=[ba_to],
+        **dossier(component=component("3.1", day), starts_on=day, ends_on=day.replace(year=2028)),
+    )
+    assert project.component.program.code == "2026-2030"
 
 
 def test_create_validates_the_dossier(cast, ba_to):
