@@ -42,6 +42,8 @@ class ReviewRound(models.Model):
     starts_on = models.DateField(_("ngày bắt đầu"))
     ends_on = models.DateField(_("ngày kết thúc"))
     standard = models.CharField(_("chuẩn nghèo áp dụng"), max_length=20, choices=STANDARD_CHOICES)
+    # Set when an administrator chose another standard than the one in force for the review year.
+    standard_reason = models.TextField(_("lý do áp dụng chuẩn khác"), blank=True)
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN
     )

@@ -17,6 +17,13 @@ class RoundOpenForm(forms.Form):
         choices=[("", _("Theo năm rà soát")), *STANDARD_CHOICES],
         help_text=_("Để trống: chuẩn nghèo đang có hiệu lực cho năm rà soát."),
     )
+    standard_reason = forms.CharField(
+        label=_("Lý do áp dụng chuẩn khác"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bắt buộc khi chọn chuẩn nghèo khác chuẩn đang có hiệu lực cho năm rà soát."),
+    )
 
     def clean(self):
         data = super().clean()

@@ -33,9 +33,20 @@ from .common import (
 
 @transaction.atomic
 def round_open(
-    *, by, year: int, kind: str, starts_on: dt.date, ends_on: dt.date, standard: str = ""
+    *,
+    by,
+    year: int,
+    kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    standard: str = "",
+    standard_reason: str = "",
 ) -> ReviewRound:
-    """Open a review round. A periodic round puts every active household on its list."""
+    """Open a review round. A periodic round puts every active household on its list.
+
+    The standard follows the review year (standards.standard_for_year); an administrator may
+    apply another one only with a reason, which stays on the round.
+    """
     if not user_scope(by).can(Capability.ADMINISTER):
         raise PermissionDenied
     if ends_on < starts_on:
@@ -47,13 +58,32 @@ def round_open(
     if ReviewRound.objects.filter(status=RoundStatus.OPEN, kind=kind).exists():
         raise ValidationError(_("Đang có một đợt rà soát cùng loại chưa đóng."))
     try:
-        standard = standard or standard_for_year(year).code
-    except LookupError as exc:
+        in_force = standard_for_year(year).code
+    except LookupError:
+        in_force = ""
+    if not standard and not in_force:
         raise ValidationError(
             {"year": _("Không có chuẩn nghèo áp dụng cho năm %(year)s.") % {"year": year}}
-        ) from exc
+        )
+    standard = standard or in_force
+    standard_reason = standard_reason.strip() if standard != in_force else ""
+    if standard != in_force and not standard_reason:
+        raise ValidationError(
+            {
+                "standard_reason": _(
+                    "Chuẩn nghèo áp dụng cho rà soát năm %(year)s là %(standard)s: ghi lý do "
+                    "nếu áp dụng chuẩn khác."
+                )
+                % {"year": year, "standard": in_force or "—"}
+            }
+        )
     round_ = ReviewRound.objects.create(
-        year=year, kind=kind, starts_on=starts_on, ends_on=ends_on, standard=standard
+        year=year,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        standard=standard,
+        standard_reason=standard_reason,
     )
     if kind == RoundKind.PERIODIC:
         round_list_generate(round_)

@@ -48,8 +48,7 @@ def round_open(request):
         try:
             round_ = services.round_open(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for message in _messages_of(error):
-                form.add_error(None, message)
+            form.add_error(None, error)  # a dict of field errors goes beside its fields
         else:
             messages.success(request, _("Đã mở %(round)s.") % {"round": round_})
             return redirect("round_detail", pk=round_.pk)

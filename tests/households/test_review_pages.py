@@ -1,5 +1,7 @@
 """Round pages (administrators) and the commune submission pages (officers, district staff)."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -69,6 +71,37 @@ def test_round_open_rejects_bad_input_with_messages(client, cast):
     )
     assert "đã có đợt rà soát định kỳ" in response.content.decode()
     assert ReviewRound.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("year", "in_force", "other"),
+    [(2026, "ND07_2021", "ND351_2025"), (2027, "ND351_2025", "ND07_2021")],
+)
+def test_the_standard_follows_the_review_year_unless_overridden_with_a_reason(
+    client, cast, year, in_force, other
+):
+    """Issue 10: a 2026 round could be opened under Decree 351/2025 (in force from 2027)."""
+    client.force_login(cast.admin)
+    form = {"year": year, "kind": "periodic", "starts_on": f"01/09/{year}",
+            "ends_on": f"14/12/{year}", "standard": other}  # fmt: skip
+    response = client.post(reverse("round_open"), form)
+    assert response.status_code == 200
+    assert f"Chuẩn nghèo áp dụng cho rà soát năm {year} là {in_force}" in response.content.decode()
+    assert not ReviewRound.objects.exists()
+    response = client.post(reverse("round_open"), {**form, "standard_reason": "Thí điểm"})
+    round_ = ReviewRound.objects.get(year=year)
+    assert (round_.standard, round_.standard_reason) == (other, "Thí điểm")
+    assert "Thí điểm" in client.get(response.url).content.decode()
+
+
+def test_a_reason_is_not_kept_when_the_standard_in_force_is_chosen(cast):
+    from households.services import round_open
+
+    round_ = round_open(
+        by=cast.admin, year=2026, kind="periodic", starts_on=dt.date(2026, 9, 1),
+        ends_on=dt.date(2026, 12, 14), standard="ND07_2021", standard_reason="không cần",
+    )  # fmt: skip
+    assert round_.standard_reason == ""
 
 
 def test_round_close_admin_only(client, cast, round_):
