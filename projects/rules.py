@@ -241,15 +241,18 @@ class OutcomeSummary:
 
 
 def outcome_summary(pairs: Iterable[tuple[str | None, str | None]]) -> OutcomeSummary:
+    """Counts before and after over the participants measured at both ends only: a household
+    with no "after" round yet says nothing about the project (it is not "no longer poor")."""
     pairs = list(pairs)
     kinds = [outcome(b, a) for b, a in pairs]
+    measured = [pair for pair, kind in zip(pairs, kinds, strict=True) if kind != "unknown"]
     return OutcomeSummary(
         participants=len(pairs),
-        measured=sum(1 for k in kinds if k != "unknown"),
-        poor_before=sum(1 for b, _ in pairs if b == POOR),
-        poor_after=sum(1 for _, a in pairs if a == POOR),
-        near_poor_before=sum(1 for b, _ in pairs if b == NEAR_POOR),
-        near_poor_after=sum(1 for _, a in pairs if a == NEAR_POOR),
+        measured=len(measured),
+        poor_before=sum(1 for b, _ in measured if b == POOR),
+        poor_after=sum(1 for _, a in measured if a == POOR),
+        near_poor_before=sum(1 for b, _ in measured if b == NEAR_POOR),
+        near_poor_after=sum(1 for _, a in measured if a == NEAR_POOR),
         escaped_poverty=kinds.count("escaped_poverty"),
         escaped_near_poverty=kinds.count("escaped_near_poverty"),
         fell_into_poverty=kinds.count("fell_into_poverty"),

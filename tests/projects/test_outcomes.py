@@ -51,7 +51,8 @@ def test_before_and_after_classes(cast, ba_to, reviewed):
         ("poor", None, "unknown"),  # not yet surveyed after the end
     ]
     assert summary.escaped_poverty == 2 and summary.escaped_near_poverty == 1
-    assert (summary.poor_before, summary.poor_after) == (4, 1)
+    # before and after count the households measured at both ends (the fifth has no "after")
+    assert (summary.poor_before, summary.poor_after) == (3, 1)
     assert summary.measured == 4
 
 
@@ -71,7 +72,23 @@ def test_project_page_shows_who_escaped(client, cast, ba_to, reviewed):
     client.force_login(cast.leader)
     body = client.get(reverse("project_detail", args=[project.pk])).content.decode()
     assert "Thoát nghèo: 2" in body
-    assert "Hộ nghèo: 4 → 1" in body
+    assert "Hộ nghèo: 3 → 1" in body
+    assert "Đo được trước và sau: 4 hộ" in body
+
+
+def test_no_outcome_before_an_after_round_exists(client, cast, ba_to, members):
+    """Issue 10: a project not yet started showed "Hộ nghèo 2 → 0"."""
+    review(cast, 2025, ["poor", "poor", "near_poor", "none", "none"], members)
+    project = factories.proposal(
+        cast.officer, [ba_to], members, starts_on=dt.date(2026, 10, 1),
+        ends_on=dt.date(2027, 6, 30),
+    )  # fmt: skip
+    client.force_login(cast.leader)
+    body = client.get(reverse("project_detail", args=[project.pk])).content.decode()
+    assert "Chưa có kết quả giảm nghèo" in body
+    assert (
+        "Hộ nghèo: 2 → 0" not in body and "→" not in body.split('data-testid="outcomes"')[1][:800]
+    )
 
 
 def test_evaluation_measures_income_from_the_reviews(cast, ba_to, reviewed):
