@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from areas.models import Unit
 
 from .models import CommuneSubmission, Exclusion, ReviewRound, SubmissionStatus, Survey
+
+NOT_SUBMITTED = "not_submitted"
 
 
 def commune_progress(
@@ -28,8 +31,9 @@ def commune_progress(
             pending=Count("id", filter=Q(status="pending")),
             surveyed=Count("id", filter=Q(status="surveyed")),
             carried=Count("id", filter=Q(status="carried_over")),
-            poor=Count("id", filter=Q(poverty_class="poor")),
-            near_poor=Count("id", filter=Q(poverty_class="near_poor")),
+            # as the rollup counts them: a pending entry with its previous class
+            poor=Count("id", filter=Q(effective_class="poor")),
+            near_poor=Count("id", filter=Q(effective_class="near_poor")),
             persons=Sum("member_count"),
         )
     }
@@ -45,9 +49,12 @@ def commune_progress(
         )
     )
     labels = dict(SubmissionStatus.choices)
+    # A closed round's commune that never submitted is not "still entering data".
+    missing = SubmissionStatus.OPEN if round_.is_open else NOT_SUBMITTED
+    labels[NOT_SUBMITTED] = _("Không gửi kết quả (đợt đã đóng)")
     rows = []
     for unit in units:
-        sub_status = submissions.get(unit.pk, SubmissionStatus.OPEN)
+        sub_status = submissions.get(unit.pk, missing)
         if status and sub_status != status:
             continue
         c = counts.get(unit.pk, {})

@@ -124,6 +124,31 @@ def test_round_detail_is_scoped(client, cast, round_, ba_to):
     assert client.get(reverse("round_detail", args=[999999])).status_code == 404
 
 
+def test_closed_round_shows_real_states_and_counts_pending_entries_as_the_rollup(
+    client, cast, ba_to
+):
+    """Issue 10: a closed round listed every commune as "Đang nhập liệu"; the progress page
+    counted a pending entry as unclassified where the rollup counts its previous class."""
+    from households.services import round_close
+    from tests.projects.factories import classify
+
+    household = register(cast.officer, ba_to)
+    last = open_round(cast.admin, 2025)
+    classify(cast.officer, last, household, "poor")
+    round_close(by=cast.admin, round_=last)
+    current = open_round(cast.admin, 2026)
+    assert Survey.objects.get(round=current, household=household).status == "pending"
+    client.force_login(cast.officer)
+    body = client.get(reverse("round_detail", args=[current.pk])).content.decode()
+    row = body.split("Xã Ba Tơ", 1)[1].split("</tr>", 1)[0]
+    assert "Đang nhập liệu" in row
+    cells = [c.split(">", 1)[1].split("<", 1)[0].strip() for c in row.split("<td")[1:]]
+    assert cells[5:7] == ["1", "0"], row  # poor, near-poor
+    body = client.get(reverse("round_detail", args=[last.pk])).content.decode()
+    row = body.split("Xã Ba Tơ", 1)[1].split("</tr>", 1)[0]
+    assert "Không gửi kết quả (đợt đã đóng)" in row and "Đang nhập liệu" not in row
+
+
 def test_commune_page_outsider_404(client, cast, round_, ba_to):
     client.force_login(cast.outsider)
     assert client.get(commune_url(round_, ba_to)).status_code == 404
