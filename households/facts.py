@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .rules import Assessment, HouseholdFacts, MemberFacts, age_on, evaluate
+from .rules import Assessment, HouseholdFacts, MemberFacts, age_on, evaluate, months_on
 from .standards import (
     Device,
     EducationLevel,
@@ -56,6 +56,9 @@ def member_facts(member: Mapping[str, Any], on: dt.date) -> MemberFacts:
         is_disabled=bool(member["is_disabled"]),
         has_monthly_social_allowance=bool(member["has_monthly_social_allowance"]),
         nutrition=Nutrition(member.get("nutrition") or Nutrition.UNKNOWN.value),
+        birth_year=member["birth_date"].year,
+        birth_month=member["birth_date"].month,
+        age_months=months_on(member["birth_date"], on) if member["birth_date"] <= on else 0,
     )
 
 

@@ -56,6 +56,12 @@ class MemberFacts:
     is_disabled: bool
     has_monthly_social_allowance: bool  # trợ cấp xã hội hằng tháng
     nutrition: Nutrition
+    # Working age is decided in months against the retirement age of the member's birth month.
+    # Facts built without them (tests of other rules) fall back to whole years and the ages in
+    # force before the 2021 schedule.
+    birth_year: int | None = None
+    birth_month: int | None = None
+    age_months: int | None = None  # full months at the review's reference date
 
     def __post_init__(self) -> None:
         if self.age < 0:
@@ -166,11 +172,37 @@ def _about(m: MemberFacts, code: str) -> Reason:
 # --- The deprivation tests (Decree 07/2021 appendix; Decree 351/2025 for the last two) --------
 
 
+def is_working_age(m: MemberFacts, s: PovertyStandard) -> bool:
+    """From 15 full years until the retirement age of the member's sex and birth month."""
+    schedule = s.retirement_for(m.sex)
+    if m.age_months is None or m.birth_year is None or m.birth_month is None:
+        return s.working_age_from <= m.age < schedule.months_in(-(10**6)) // 12
+    retirement = schedule.age_months_for(m.birth_year, m.birth_month)
+    return s.working_age_from * 12 <= m.age_months < retirement
+
+
+def months_on(birth: date, on: date) -> int:
+    """Full months of age on ``on`` (a month is complete on the day of the month of birth; a
+    birth on the 31st completes it on the month's last day)."""
+    if on < birth:
+        raise ValueError(f"date {on} is before birth date {birth}")
+    months = (on.year - birth.year) * 12 + on.month - birth.month
+    last_day = on.day == _month_days(on.year, on.month)
+    if on.day < birth.day and not last_day:
+        months -= 1
+    return months
+
+
+def _month_days(year: int, month: int) -> int:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return (following - date(year, month, 1)).days
+
+
 def employment(h: HouseholdFacts, s: PovertyStandard) -> IndicatorResult:
     """1. A working-age member is unemployed or works for wages without a labour contract."""
     reasons = []
     for m in h.members:
-        if not s.working_age_from <= m.age < s.retirement_age_for(m.sex):
+        if not is_working_age(m, s):
             continue
         if m.employment == Employment.UNEMPLOYED:
             reasons.append(_about(m, "unemployed"))

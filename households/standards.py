@@ -155,6 +155,36 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class RetirementSchedule:
+    """The retirement age rising by steps (Labour Code 2019 art. 169, Decree 135/2020 art. 4).
+
+    Ages are in months. In ``start_year`` the age is ``start_months``; it rises by ``step_months``
+    a year until ``final_months``; before ``start_year`` it was one step lower (the old 60 / 55).
+    A person reaches retirement age in the month when their age reaches the age required in
+    that year, which is how the decree's appendix tables by birth month are built.
+    """
+
+    start_year: int
+    start_months: int
+    step_months: int
+    final_months: int
+
+    def months_in(self, year: int) -> int:
+        steps = max(year - self.start_year, -1)
+        return min(self.start_months + steps * self.step_months, self.final_months)
+
+    def age_months_for(self, birth_year: int, birth_month: int) -> int:
+        """Retirement age, in months, of a person born in that month (the appendix tables)."""
+        born = birth_year * 12 + birth_month - 1
+        months = self.months_in(-(10**6))
+        while True:
+            required = self.months_in((born + months) // 12)
+            if months >= required:
+                return months
+            months = required
+
+
+@dataclass(frozen=True)
 class PovertyStandard:
     code: str
     name_vi: str
@@ -175,10 +205,9 @@ class PovertyStandard:
     b2_points_per_indicator: int
     # --- parameters of the deprivation tests -----------------------------------------------
     working_age_from: int
-    # Simplified and unconfirmed: the Labour Code 2019 raises the retirement age step by step
-    # from 2021 (men 60y3m -> 62, women 55y4m -> 60); the review forms use whole ages.
-    retirement_age_male: int
-    retirement_age_female: int
+    # Labour Code 2019 art. 169 and Decree 135/2020 art. 4 (normal working conditions).
+    retirement_male: RetirementSchedule
+    retirement_female: RetirementSchedule
     # Law on the Elderly 2009, art. 2: "người cao tuổi" are citizens aged 60 or over (both sexes).
     elderly_age: int
     child_age_limit: int  # "children" are members strictly under this age
@@ -208,8 +237,8 @@ class PovertyStandard:
     def band_upper_for(self, is_urban: bool) -> int | None:
         return self.average_band_urban_upper if is_urban else self.average_band_rural_upper
 
-    def retirement_age_for(self, sex: Sex) -> int:
-        return self.retirement_age_female if sex == Sex.FEMALE else self.retirement_age_male
+    def retirement_for(self, sex: Sex) -> RetirementSchedule:
+        return self.retirement_female if sex == Sex.FEMALE else self.retirement_male
 
     def indicator(self, code: str) -> Indicator:
         for item in self.indicators:
@@ -273,8 +302,10 @@ _COMMON_PARAMS: dict[str, Any] = {
     "deprivation_cutoff": 3,
     "b2_points_per_indicator": 10,
     "working_age_from": 15,
-    "retirement_age_male": 60,
-    "retirement_age_female": 55,
+    # Men 60y3m in 2021, +3 months a year to 62 (2028); women 55y4m in 2021, +4 months a year to
+    # 60 (2035): Decree 135/2020 art. 4, normal working conditions.
+    "retirement_male": RetirementSchedule(2021, 60 * 12 + 3, 3, 62 * 12),
+    "retirement_female": RetirementSchedule(2021, 55 * 12 + 4, 4, 60 * 12),
     "elderly_age": 60,
     "child_age_limit": 16,
     "insurance_min_age": 6,
