@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from areas.demo import demo_accounts_seed
 from areas.services import units_load
-from households.demo import demo_households_seed
+from demodata.accounts import demo_accounts_seed
+from demodata.households import demo_households_seed
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             households=options["households"], seed=options["seed"], stdout=self.stdout
         )
         self.stdout.write(report.summary())
-        from projects.demo import projects_demo_seed  # projects, models, trainings
+        from demodata.projects import projects_demo_seed  # projects, models, trainings
 
         self.stdout.write(projects_demo_seed(stdout=self.stdout).summary())
         self._indicators()
