@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import itertools
@@ -41,9 +42,9 @@ def at(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
 
 
 def weighted(rng: random.Random, pairs: tuple):
-    """One value of ``pairs`` ((value, weight), ...) drawn by weight."""
+    """One value of ``pairs`` ((value, weight), ...) drawn by weight (as ``rng.choices``)."""
     values, cumulative = _cumulative(pairs)
-    return rng.choices(values, cum_weights=cumulative)[0]
+    return values[bisect.bisect(cumulative, rng.random() * cumulative[-1])]
 
 
 @functools.cache

@@ -18,6 +18,9 @@ from .geography import Commune
 E = Ethnicity
 LEVELS = ("none", "primary", "lower_secondary", "upper_secondary", "vocational", "higher")
 MAX_MEMBERS = 12  # a family below has at most 10; ids leave room for 12 (demodata/rows.py)
+CHILDREN = tuple(enumerate((12, 25, 38, 18, 5, 2)))  # how many children under 18 (weights)
+CHILDREN_BIG = tuple(enumerate((8, 15, 30, 25, 14, 8)))  # minority families in the mountains
+WORK_GOOD = (("self_employed", 75), ("wage_with_contract", 18), ("not_in_labour_force", 7))
 
 KINH_SURNAMES = (
     ("Nguyễn", 30), ("Trần", 10), ("Lê", 9), ("Phạm", 7), ("Huỳnh", 6), ("Võ", 6), ("Phan", 5),
@@ -142,8 +145,7 @@ class Families:
                 mother_age = age
         if mother_age is not None or rng.random() < 0.5:
             mother_age = mother_age or head_age
-            weights = (8, 15, 30, 25, 14, 8) if big else (12, 25, 38, 18, 5, 2)
-            for _ in range(rng.choices(range(6), weights)[0]):
+            for _ in range(weighted(rng, CHILDREN_BIG if big else CHILDREN)):
                 oldest = min(17, mother_age - 18)
                 if oldest < 0:
                     break
@@ -191,8 +193,9 @@ class Families:
 def member_facts(
     rng: random.Random, people: list[Person], day: dt.date, bad: float, good: bool
 ) -> list[dict]:
-    """The members' situation at a round (model field values), ``good`` without avoidable
-    deprivations (everyone insured, children in school and well fed, work that counts)."""
+    """The members at a round, as the survey page hands them to the services (Member field
+    values): their situation then, ``good`` without avoidable deprivations (everyone insured,
+    children in school and well fed, work that counts)."""
     rows = []
     for p in people:
         age = age_on(p.birth_date, day)
@@ -211,15 +214,9 @@ def member_facts(
         elif age >= retire:
             employment = "self_employed" if rng.random() < 0.3 else "not_in_labour_force"
         elif good:
-            employment = rng.choices(
-                ("self_employed", "wage_with_contract", "not_in_labour_force"), (75, 18, 7)
-            )[0]
+            employment = weighted(rng, WORK_GOOD)
         else:
-            employment = rng.choices(
-                ("self_employed", "wage_with_contract", "wage_no_contract", "unemployed",
-                 "not_in_labour_force"),
-                (70, 12, 5 + 35 * bad, 1 + 8 * bad, 6),
-            )[0]  # fmt: skip
+            employment = weighted(rng, _work(bad))
         insured = age < 6 or good or rng.random() > 0.02 + 0.2 * bad
         nutrition = "unknown"
         if age < 16:
@@ -242,18 +239,21 @@ def member_facts(
                 "has_monthly_social_allowance": age >= 80
                 or (p.is_disabled and p.allowance_if_disabled),
                 "nutrition": nutrition,
+                "relation": p.relation,
+                "ethnicity": p.ethnicity,
+                "citizen_id": p.citizen_id,
             }
         )
     return rows
 
 
-def with_identity(facts: list[dict], people: list[Person]) -> list[dict]:
-    """Member dicts as the survey page hands them to the services: facts plus relation,
-    ethnicity and citizen ID."""
-    return [
-        {**f, "relation": p.relation, "ethnicity": p.ethnicity, "citizen_id": p.citizen_id}
-        for f, p in zip(facts, people, strict=True)
-    ]
+@functools.cache
+def _work(bad: float) -> tuple:
+    """Working-age members' work; worse for households meant to be poorer."""
+    return (
+        ("self_employed", 70), ("wage_with_contract", 12), ("wage_no_contract", 5 + 35 * bad),
+        ("unemployed", 1 + 8 * bad), ("not_in_labour_force", 6),
+    )  # fmt: skip
 
 
 @functools.cache

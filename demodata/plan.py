@@ -58,7 +58,7 @@ from .common import (
     weighted,
 )
 from .geography import MINORITY_SHIFT, Commune, Geography, Layout, calibrate, ethnic_mix
-from .people import CitizenIds, Families, Person, member_facts, with_identity
+from .people import CitizenIds, Families, Person, member_facts
 from .survey_facts import BADNESS, survey_draw
 
 RHO = 0.75  # year-to-year persistence of the latent score
@@ -160,7 +160,8 @@ class _Block:
             {"full_name": x.full_name, "relation": x.relation, "ethnicity": x.ethnicity}
             for x in people
         ]
-        minority = head_fields(identity)["is_ethnic_minority"]
+        head = head_fields(identity)  # the head stays the head: the same fields at the end
+        minority = head["is_ethnic_minority"]
         farm_share = 0.2 if origin.is_urban else 0.9 if origin.area != "lowland" else 0.65
         farm = rng.random() < farm_share
         village = _village(rng, commune)
@@ -244,8 +245,7 @@ class _Block:
                 ever_poor = ever_poor or latest == POOR
         _transitions(entries, exits)
         if members is None:  # never surveyed (a 2026 arrival still pending): what it registered
-            facts = member_facts(rng, people, round_day(start), BADNESS[NONE], good=True)
-            members = with_identity(facts, people)
+            members = member_facts(rng, people, round_day(start), BADNESS[NONE], good=True)
         if commune.pk not in geo.new_pks:
             commune = geo.successor[commune.pk]  # households_apply_crosswalk moves all
         open_day = round_day(OPEN_YEAR)
@@ -258,7 +258,7 @@ class _Block:
             "code": p.layout.code(number, origin_index, start),
             "commune_id": commune.pk,
             "village": village,
-            **head_fields(members),
+            **head,
             "is_farm_household": farm,
             "no_working_capacity": not adults,
             "revolutionary_merit": rng.random() < (0.08 if old_head else 0.02),

@@ -11,8 +11,8 @@ from households import facts as F_
 from households.choices import Cause, Need
 from households.standards import PovertyStandard
 
-from .common import AVERAGE, NEAR, NONE, ON_LIST, POOR
-from .people import Person, member_facts, with_identity
+from .common import AVERAGE, NEAR, NONE, ON_LIST, POOR, weighted
+from .people import Person, member_facts
 
 LATRINE, WATER, TELECOM, INFO, HOUSING, FLOOR = (
     "latrine", "water", "telecom", "info_assets", "housing_quality", "floor_area",
@@ -44,13 +44,13 @@ def survey_draw(
     # Near-poor needs fewer than 3 deprivations: members without avoidable ones (at most
     # adult education and dependents remain) and at most 2 living-condition deprivations.
     good = target == NEAR or (target != POOR and rng.random() < 0.5)
-    members = with_identity(member_facts(rng, people, day, BADNESS[target], good=good), people)
+    members = member_facts(rng, people, day, BADNESS[target], good=good)
     if target == POOR:  # 3 or more from living conditions alone: poor whatever the members
-        k = rng.choices((3, 4, 5), (50, 35, 15))[0]
+        k = weighted(rng, ((3, 50), (4, 35), (5, 15)))
     elif target == NEAR:
-        k = rng.choices((0, 1, 2), (45, 40, 15))[0]
+        k = weighted(rng, ((0, 45), (1, 40), (2, 15)))
     else:
-        k = rng.choices((0, 1, 2, 3), (55, 30, 12, 3))[0]
+        k = weighted(rng, ((0, 55), (1, 30), (2, 12), (3, 3)))
     pool = HOUSEHOLD_INDICATORS[area]
     chosen: list[str] = []
     while len(chosen) < k:
