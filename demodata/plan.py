@@ -228,9 +228,8 @@ class _Block:
                 created = at(day, 8)
                 requested_open = requested and year == OPEN_YEAR
                 if commune is not listed_in:  # household_move during the round
-                    exits.append(
-                        self.exit(year, listed_in, "moved_out", move_note(commune.label), people)
-                    )
+                    note = move_note(commune.label)  # early in the round, before any survey
+                    exits.append(self.exit(year, listed_in, "moved_out", note, people, day))
                     values.update(moved_entry(is_urban=commune.is_urban))
             entry = Entry(year, commune, values, created)
             if values["status"] == SurveyStatus.PENDING and (
@@ -312,12 +311,12 @@ class _Block:
         entry.fields["version"] = 2  # survey_save bumps the version once
         return members
 
-    def exit(self, year: int, commune: Commune, reason: str, note: str, people) -> Exit:
+    def exit(self, year, commune, reason, note, people, on: dt.date | None = None) -> Exit:
         fields = {
             "reason": reason,
             "note": note,
             "member_count": len(people),  # its current members, as the services count them
-            "created_at": at(dt.date(year, 10, 15)),
+            "created_at": at(on or dt.date(year, 10, 15)),
         }
         return Exit(year, commune, fields)
 
