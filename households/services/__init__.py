@@ -6,9 +6,22 @@ user, ``PermissionDenied`` for someone acting outside their scope.
 """
 
 from .common import BATCH, ON_LIST, ConcurrentEdit, rollups_batched
-from .households import household_create, household_exclude, household_move
-from .members import MEMBER_MODEL_FIELDS
-from .rounds import households_apply_crosswalk, round_close, round_list_generate, round_open
+from .households import (
+    arrival_entry,
+    household_create,
+    household_exclude,
+    household_move,
+    move_note,
+    moved_entry,
+)
+from .members import MEMBER_MODEL_FIELDS, head_fields
+from .rounds import (
+    households_apply_crosswalk,
+    list_entry,
+    round_close,
+    round_list_generate,
+    round_open,
+)
 from .submissions import (
     commune_accept,
     commune_reopen,
@@ -16,26 +29,42 @@ from .submissions import (
     commune_submit,
     submission_for,
 )
-from .surveys import household_transitions_refresh, survey_save
+from .surveys import (
+    Step,
+    household_transitions_refresh,
+    survey_deprivations,
+    survey_results,
+    survey_save,
+    transitions_compute,
+)
 
 __all__ = [
     "BATCH",
     "MEMBER_MODEL_FIELDS",
     "ON_LIST",
     "ConcurrentEdit",
+    "Step",
+    "arrival_entry",
     "commune_accept",
     "commune_reopen",
     "commune_return",
     "commune_submit",
+    "head_fields",
     "household_create",
     "household_exclude",
     "household_move",
     "household_transitions_refresh",
     "households_apply_crosswalk",
+    "list_entry",
+    "move_note",
+    "moved_entry",
     "rollups_batched",
     "round_close",
     "round_list_generate",
     "round_open",
     "submission_for",
+    "survey_deprivations",
+    "survey_results",
     "survey_save",
+    "transitions_compute",
 ]

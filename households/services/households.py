@@ -60,14 +60,40 @@ def household_create(
             household=household,
             round=round_,
             commune=commune,
-            arrival=arrival,
-            status=SurveyStatus.PENDING,
-            is_ethnic_minority=household.is_ethnic_minority,
-            is_urban=commune.is_urban,
-            member_count=len(members),
+            **arrival_entry(
+                arrival=arrival,
+                persons=len(members),
+                is_ethnic_minority=household.is_ethnic_minority,
+                is_urban=commune.is_urban,
+            ),
         )
         _results_changed(round_, commune)
     return household
+
+
+def arrival_entry(
+    *, arrival: str, persons: int, is_ethnic_minority: bool, is_urban: bool
+) -> dict[str, Any]:
+    """The fields of the pending entry a household registered during an open round gets (pure;
+    the demo generator calls it too)."""
+    return {
+        "arrival": arrival,
+        "status": SurveyStatus.PENDING,
+        "is_ethnic_minority": is_ethnic_minority,
+        "is_urban": is_urban,
+        "member_count": persons,
+    }
+
+
+def moved_entry(*, is_urban: bool) -> dict[str, Any]:
+    """What a move in an open round changes on the household's entry, besides its commune."""
+    # an arrival is not in this commune's start figures
+    return {"arrival": "moved_in", "previous_class": "", "is_urban": is_urban}
+
+
+def move_note(to_label: str) -> str:
+    """The note of the exclusion a move leaves in the old commune."""
+    return _("Chuyển đến %(commune)s") % {"commune": to_label}
 
 
 @transaction.atomic
@@ -124,14 +150,13 @@ def household_move(*, by, household: Household, to_commune: Unit, village: str) 
             round=survey.round,
             commune=old,
             reason="moved_out",
-            note=_("Chuyển đến %(commune)s") % {"commune": to_commune.label},
+            note=move_note(to_commune.label),
             member_count=household.members.filter(is_current=True).count(),
             created_by=by,
         )
         survey.commune = to_commune
-        survey.arrival = "moved_in"
-        survey.previous_class = ""  # an arrival is not in this commune's start figures
-        survey.is_urban = to_commune.is_urban
+        for field, value in moved_entry(is_urban=to_commune.is_urban).items():
+            setattr(survey, field, value)
         survey.save()
     household.commune = to_commune
     household.village = village

@@ -17,13 +17,21 @@ from ..models import (
 )
 
 
-def _sync_head(household: Household, members: Iterable[Mapping[str, Any]]) -> None:
+def head_fields(members: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The household fields that follow its head member (pure; the demo generator calls it)."""
     head = next((m for m in members if m.get("relation") == "head"), None)
     if head is None:
         raise ValidationError(_("Hộ phải có một thành viên là chủ hộ."))
-    household.head_name = head["full_name"]
-    household.head_name_folded = fold(head["full_name"])
-    household.is_ethnic_minority = head.get("ethnicity", "kinh") != "kinh"
+    return {
+        "head_name": head["full_name"],
+        "head_name_folded": fold(head["full_name"]),
+        "is_ethnic_minority": head.get("ethnicity", "kinh") != "kinh",
+    }
+
+
+def _sync_head(household: Household, members: Iterable[Mapping[str, Any]]) -> None:
+    for field, value in head_fields(members).items():
+        setattr(household, field, value)
 
 
 def _check_members(members: list[Mapping[str, Any]], on: dt.date, exclude_household=None):

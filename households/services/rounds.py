@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -129,28 +130,48 @@ def round_list_generate(round_: ReviewRound) -> int:
         .iterator(chunk_size=BATCH)
     )  # fmt: skip
     for pk, commune_id, requested, minority, urban, persons in rows:
-        last, before = latest.get(pk), previous.get(pk)
-        review = requested or last in ON_LIST or last is None
-        batch.append(
-            Survey(
-                household_id=pk,
-                round=round_,
-                commune_id=commune_id,
-                status=SurveyStatus.PENDING if review else SurveyStatus.CARRIED_OVER,
-                poverty_class="" if review else last,
-                previous_class=before or "",
-                transition="" if review else _carried(last, before),
-                is_ethnic_minority=minority,
-                is_urban=urban,
-                member_count=persons,
-            )
+        entry = list_entry(
+            last=latest.get(pk),
+            before=previous.get(pk),
+            requested=requested,
+            persons=persons,
+            is_ethnic_minority=minority,
+            is_urban=urban,
         )
+        batch.append(Survey(household_id=pk, round=round_, commune_id=commune_id, **entry))
         if len(batch) >= BATCH:
             bulk_create_with_history(batch, Survey, batch_size=BATCH)
             created += len(batch)
             batch = []
     bulk_create_with_history(batch, Survey, batch_size=BATCH)
     return created + len(batch)
+
+
+def list_entry(
+    *,
+    last: str | None,
+    before: str | None,
+    requested: bool,
+    persons: int,
+    is_ethnic_minority: bool,
+    is_urban: bool,
+) -> dict[str, Any]:
+    """The fields of a household's entry on a periodic round's list (pure: values in, values out).
+
+    ``last``: the class of its latest entry (a regular review since the previous periodic round
+    included); ``before``: its class in the previous periodic round; ``persons``: its current
+    members. The demo generator (demodata) builds its entries with this same function.
+    """
+    review = requested or last in ON_LIST or last is None
+    return {
+        "status": SurveyStatus.PENDING if review else SurveyStatus.CARRIED_OVER,
+        "poverty_class": "" if review else last,
+        "previous_class": before or "",
+        "transition": "" if review else _carried(last, before),
+        "is_ethnic_minority": is_ethnic_minority,
+        "is_urban": is_urban,
+        "member_count": persons,
+    }
 
 
 def _carried(current: str, previous: str | None) -> str:

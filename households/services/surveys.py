@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import F
@@ -16,7 +16,6 @@ from .. import facts as F_
 from ..models import (
     Exclusion,
     Household,
-    ReviewRound,
     RoundKind,
     Survey,
     SurveyDeprivation,
@@ -87,33 +86,116 @@ def survey_save(
     )
     for field, value in survey_data.items():
         setattr(survey, field, value)
-    result = evaluated.assessment
-    survey.income_per_person = evaluated.income_per_person
-    survey.status = SurveyStatus.SURVEYED
-    survey.is_urban = survey.commune.is_urban
-    survey.is_ethnic_minority = household.is_ethnic_minority
-    survey.member_count = len(members)
-    survey.members_snapshot = F_.snapshot(members, on)
-    survey.deprived_count = result.deprived_count
-    survey.b2_score = result.b2_score
-    survey.poverty_class = result.poverty_class.value
+    results = survey_results(
+        evaluated,
+        members=members,
+        on=on,
+        is_urban=survey.commune.is_urban,
+        is_ethnic_minority=household.is_ethnic_minority,
+    )
+    for field, value in results.items():
+        setattr(survey, field, value)
     survey.surveyed_by = by
     survey.surveyed_at = timezone.now()
     survey.save()
     survey.deprivations.all().delete()
     SurveyDeprivation.objects.bulk_create(
-        SurveyDeprivation(
-            survey=survey,
-            indicator=r.indicator.code,
-            reasons=[to_json(reason) for reason in r.reasons],
-        )
-        for r in result.results
-        if r.deprived
+        SurveyDeprivation(survey=survey, indicator=indicator, reasons=reasons)
+        for indicator, reasons in survey_deprivations(evaluated.assessment)
     )
     household_transitions_refresh(household)
     survey.refresh_from_db()
     _results_changed(round_, survey.commune)
     return survey
+
+
+def survey_results(
+    evaluated: F_.Evaluated,
+    *,
+    members: list[Mapping[str, Any]],
+    on,
+    is_urban: bool,
+    is_ethnic_minority: bool,
+) -> dict[str, Any]:
+    """The fields a save stores from the rules' assessment of a survey (pure; the demo generator
+    calls it too). ``members`` as saved, ``on`` the round's reference date."""
+    result = evaluated.assessment
+    return {
+        "income_per_person": evaluated.income_per_person,
+        "status": SurveyStatus.SURVEYED,
+        "is_urban": is_urban,
+        "is_ethnic_minority": is_ethnic_minority,
+        "member_count": len(members),
+        "members_snapshot": F_.snapshot(members, on),
+        "deprived_count": result.deprived_count,
+        "b2_score": result.b2_score,
+        "poverty_class": result.poverty_class.value,
+    }
+
+
+def survey_deprivations(assessment) -> list[tuple[str, list]]:
+    """(indicator code, reasons as JSON) of every deprived indicator: the SurveyDeprivation rows."""
+    return [
+        (r.indicator.code, [to_json(reason) for reason in r.reasons])
+        for r in assessment.results
+        if r.deprived
+    ]
+
+
+class Step(NamedTuple):
+    """A household's entries in one round, for ``transitions_compute``."""
+
+    periodic: bool
+    poverty_class: str  # of its survey; "" when it has none or is not classified yet
+    arrival: str  # of its survey
+    excluded: bool  # it has an exclusion in this round
+
+
+def transitions_compute(
+    steps: list[Step],
+) -> list[tuple[tuple[str, str] | None, tuple[str, str] | None]]:
+    """Previous class and transition of a household's entries, round by round (pure).
+
+    ``steps`` in round order. For each round: (previous_class, transition) of its exclusions
+    (None when it has none), and of its survey (None when the survey has no class). A periodic
+    round compares with the previous periodic round; a regular (monthly) review with the latest
+    entry before it.
+    """
+    history: list[tuple[bool, str]] = []  # (periodic, class) of counted surveys so far
+    out: list[tuple[tuple[str, str] | None, tuple[str, str] | None]] = []
+    for step in steps:
+        earlier = [h for h in history if h[0]] if step.periodic else history
+        previous = earlier[-1][1] if earlier else None
+        before = [c for _, c in earlier[:-1]]
+        ever_poor, ever_near = POOR in before, NEAR in before
+        exclusion = None
+        if step.excluded:
+            exclusion = (
+                previous or "",
+                transition(
+                    current=None,
+                    previous=PovertyClass(previous) if previous else PovertyClass.NONE,
+                    ever_poor_before=ever_poor,
+                    ever_near_poor_before=ever_near,
+                ).value,
+            )
+        if not step.poverty_class:
+            out.append((exclusion, None))
+            continue
+        arrived = bool(step.arrival)
+        survey = (
+            "" if arrived else (previous or ""),
+            transition(
+                current=PovertyClass(step.poverty_class),
+                previous=None if arrived else (PovertyClass(previous) if previous else None),
+                ever_poor_before=ever_poor,
+                ever_near_poor_before=ever_near,
+                arrived=arrived,
+            ).value,
+        )
+        out.append((exclusion, survey))
+        history.append((step.periodic, step.poverty_class))
+    return out
 
 
 def household_transitions_refresh(household: Household) -> None:
@@ -133,42 +215,23 @@ def household_transitions_refresh(household: Household) -> None:
     rounds = sorted(
         {s.round for s in surveys} | {e.round for e in exclusions}, key=lambda r: r.starts_on
     )
-    history: list[tuple[ReviewRound, str]] = []  # (round, class) of counted surveys so far
+    steps = []
     for round_ in rounds:
-        if round_.kind == RoundKind.PERIODIC:
-            earlier = [(r, c) for r, c in history if r.kind == RoundKind.PERIODIC]
-        else:
-            earlier = history
-        previous = earlier[-1][1] if earlier else None
-        before = [c for _, c in earlier[:-1]]
-        ever_poor, ever_near = POOR in before, NEAR in before
-        for exclusion in (e for e in exclusions if e.round_id == round_.pk):
-            _set(
-                exclusion,
-                previous_class=previous or "",
-                transition=transition(
-                    current=None,
-                    previous=PovertyClass(previous) if previous else PovertyClass.NONE,
-                    ever_poor_before=ever_poor,
-                    ever_near_poor_before=ever_near,
-                ).value,
-            )
         survey = by_round.get(round_.pk)
-        if survey is None or not survey.poverty_class:
-            continue
-        arrived = bool(survey.arrival)
-        _set(
-            survey,
-            previous_class="" if arrived else (previous or ""),
-            transition=transition(
-                current=PovertyClass(survey.poverty_class),
-                previous=None if arrived else (PovertyClass(previous) if previous else None),
-                ever_poor_before=ever_poor,
-                ever_near_poor_before=ever_near,
-                arrived=arrived,
-            ).value,
+        steps.append(
+            Step(
+                periodic=round_.kind == RoundKind.PERIODIC,
+                poverty_class=survey.poverty_class if survey else "",
+                arrival=survey.arrival if survey else "",
+                excluded=any(e.round_id == round_.pk for e in exclusions),
+            )
         )
-        history.append((round_, survey.poverty_class))
+    for round_, (left, entry) in zip(rounds, transitions_compute(steps), strict=True):
+        if left is not None:
+            for exclusion in (e for e in exclusions if e.round_id == round_.pk):
+                _set(exclusion, previous_class=left[0], transition=left[1])
+        if entry is not None:
+            _set(by_round[round_.pk], previous_class=entry[0], transition=entry[1])
 
 
 def _set(obj, **values) -> None:

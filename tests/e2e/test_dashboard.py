@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from households.demo import demo_households_seed
+from demodata.households import demo_households_seed
 from households.models import ReviewRound
 from indicators.services import indicators_load, rollup_start
 from indicators.targets import targets_seed

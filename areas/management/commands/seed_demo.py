@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from areas.demo import demo_accounts_seed
 from areas.services import units_load
-from households.demo import demo_households_seed
+from demodata.accounts import demo_accounts_seed
+from demodata.households import demo_households_seed
 
 
 class Command(BaseCommand):
@@ -17,6 +17,12 @@ class Command(BaseCommand):
             "Added only once: nothing is added when the demo rounds exist.",
         )
         parser.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            help="PostgreSQL, no households yet: write them with this many processes (COPY, "
+            "indexes rebuilt after; see docs/demo-data.md). Default: one transaction here.",
+        )
 
     def handle(self, *args, **options):
         units_load()
@@ -25,10 +31,13 @@ class Command(BaseCommand):
         for account, password in accounts:
             self.stdout.write(f"  {account.username:14} {password:16} {account.role}")
         report = demo_households_seed(
-            households=options["households"], seed=options["seed"], stdout=self.stdout
+            households=options["households"],
+            seed=options["seed"],
+            stdout=self.stdout,
+            workers=options["workers"],
         )
         self.stdout.write(report.summary())
-        from projects.demo import projects_demo_seed  # projects, models, trainings
+        from demodata.projects import projects_demo_seed  # projects, models, trainings
 
         self.stdout.write(projects_demo_seed(stdout=self.stdout).summary())
         self._indicators()

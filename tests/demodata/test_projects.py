@@ -3,9 +3,9 @@ creates nothing and says so; a second run adds nothing."""
 
 import pytest
 
-from areas.demo import demo_accounts_seed
-from households.demo import demo_households_seed
-from projects.demo import projects_demo_seed
+from demodata.accounts import demo_accounts_seed
+from demodata.households import demo_households_seed
+from demodata.projects import projects_demo_seed
 from projects.models import Course, EmploymentRecord, Project, ProjectEvaluation
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """Demo trainings for ``seed_demo``: a staff course, a production-technique course and a job
-session with the employment found after it, in the first demo commune (see demo.py)."""
+session with the employment found after it, in the first demo commune (see projects.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from areas.models import Unit
 from households.models import HouseholdStatus, Member
-
-from . import services
-from .models import Course, ProgramComponent
+from projects import services
+from projects.models import Course, ProgramComponent
 
 
 def _working_age(commune: Unit, limit: int) -> list[Member]:

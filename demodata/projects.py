@@ -21,16 +21,16 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from areas.models import Unit, UnitGroup
-from households.models import HouseholdStatus
+from households.models import HouseholdStatus, ReviewRound, RoundKind, Survey
+from projects import services
+from projects.loading import program_load
+from projects.models import ProgramComponent, Project, ProjectEvaluation, ProjectStep
+from projects.rules import BENEFICIARY_CATEGORIES
+from projects.selectors.households import household_candidates
+from projects.selectors.outcomes import measured_income, project_outcomes
+from projects.services.common import cap_for
 
-from . import services
-from .demo_trainings import demo_trainings_seed
-from .loading import program_load
-from .models import ProgramComponent, Project, ProjectEvaluation, ProjectStep
-from .rules import BENEFICIARY_CATEGORIES
-from .selectors.households import household_candidates
-from .selectors.outcomes import measured_income, project_outcomes
-from .services.common import cap_for
+from .trainings import demo_trainings_seed
 
 PREFIX = "DEMO-"
 GROUP = "huyen-cu-535"
@@ -88,12 +88,25 @@ class DemoReport:
 
 
 def _communes() -> list[Unit]:
-    """Communes valid today with active households, former Ba Tơ district first."""
+    """Communes valid today with active households, some of them poor or near-poor (projects
+    reach those first), former Ba Tơ district first."""
     today = timezone.localdate()
     group = set(UnitGroup.objects.filter(code=GROUP).values_list("members", flat=True))
+    latest = ReviewRound.objects.filter(kind=RoundKind.PERIODIC).order_by("-starts_on").first()
+    listed = dict(
+        Survey.objects.filter(
+            round=latest,
+            household__status=HouseholdStatus.ACTIVE,
+            effective_class__in=["poor", "near_poor"],
+        )
+        .values("commune_id")
+        .annotate(n=Count("pk"))
+        .values_list("commune_id", "n")
+    )
     rows = (
         Unit.objects.valid_on(today)
         .communes()
+        .filter(pk__in=[pk for pk, n in listed.items() if n >= 2])
         .annotate(n=Count("households", filter=Q(households__status=HouseholdStatus.ACTIVE)))
         .filter(n__gte=3)
     )

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import Assignment, Role, Unit, UnitGroup
-from .services import NEW_TREE_FROM, OLD_TREE_FROM, OLD_TREE_TO
+from areas.models import Assignment, Role, Unit, UnitGroup
+from areas.services import NEW_TREE_FROM, OLD_TREE_FROM, OLD_TREE_TO
 
 PASSWORD_FILE = settings.VAR_DIR / "demo-passwords.txt"
 
