@@ -141,3 +141,58 @@ def snapshot(members: list[Mapping[str, Any]], on: dt.date) -> list[dict[str, An
         row["ethnicity"] = m.get("ethnicity", "")
         rows.append(row)
     return rows
+
+
+@dataclass(frozen=True)
+class Surveyed:
+    """What saving a survey stores from the rules: the survey's field values (besides its status
+    and who saved it when) and its deprived indicators with their reasons (JSON-safe)."""
+
+    values: dict[str, Any]
+    deprivations: list[tuple[str, list[dict[str, Any]]]]
+
+    @property
+    def poverty_class(self) -> str:
+        return self.values["poverty_class"]
+
+
+def surveyed(
+    *,
+    members: list[Mapping[str, Any]],
+    survey: Mapping[str, Any],
+    on: dt.date,
+    is_urban: bool,
+    is_farm_household: bool,
+    is_ethnic_minority: bool,
+    standard: PovertyStandard,
+) -> Surveyed:
+    """The survey page's save and the set-based import store exactly this (one implementation):
+    the facts as entered, the income per person used, the members as surveyed, the assessment."""
+    from .reasons import to_json  # display helpers (translation); the rules stay pure
+
+    evaluated = assess(
+        members=members,
+        survey=survey,
+        on=on,
+        is_urban=is_urban,
+        is_farm_household=is_farm_household,
+        standard=standard,
+    )
+    result = evaluated.assessment
+    values = {
+        **survey,
+        "income_per_person": evaluated.income_per_person,
+        "is_urban": is_urban,
+        "is_ethnic_minority": is_ethnic_minority,
+        "member_count": len(members),
+        "members_snapshot": snapshot(members, on),
+        "deprived_count": result.deprived_count,
+        "b2_score": result.b2_score,
+        "poverty_class": result.poverty_class.value,
+    }
+    deprivations = [
+        (r.indicator.code, [to_json(reason) for reason in r.reasons])
+        for r in result.results
+        if r.deprived
+    ]
+    return Surveyed(values=values, deprivations=deprivations)

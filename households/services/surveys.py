@@ -16,18 +16,13 @@ from .. import facts as F_
 from ..models import (
     Exclusion,
     Household,
-    ReviewRound,
     RoundKind,
     Survey,
     SurveyDeprivation,
     SurveyStatus,
 )
-from ..reasons import to_json
-from ..rules import transition
-from ..standards import PovertyClass
+from ..rules import RoundEntries, transitions_across_rounds
 from .common import (
-    NEAR,
-    POOR,
     ConcurrentEdit,
     _require,
     _require_unlocked,
@@ -68,47 +63,29 @@ def survey_save(
     household = Household.objects.select_for_update().get(pk=survey.household_id)
     on = round_.reference_date
     _check_members(members, on, exclude_household=household)
-    for field, value in household_data.items():
-        setattr(household, field, value)
-    _sync_head(household, members)
-    if "requested_review" not in household_data:
-        household.requested_review = False  # the request is answered by this survey
-    household.version += 1
+    household_update(household, household_data, members)
     household.save()
     _save_members(household, members)
 
-    evaluated = F_.assess(
+    result = F_.surveyed(
         members=members,
         survey=survey_data,
         on=on,
         is_urban=survey.commune.is_urban,
         is_farm_household=household.is_farm_household,
+        is_ethnic_minority=household.is_ethnic_minority,
         standard=round_.get_standard(),
     )
-    for field, value in survey_data.items():
+    for field, value in result.values.items():
         setattr(survey, field, value)
-    result = evaluated.assessment
-    survey.income_per_person = evaluated.income_per_person
     survey.status = SurveyStatus.SURVEYED
-    survey.is_urban = survey.commune.is_urban
-    survey.is_ethnic_minority = household.is_ethnic_minority
-    survey.member_count = len(members)
-    survey.members_snapshot = F_.snapshot(members, on)
-    survey.deprived_count = result.deprived_count
-    survey.b2_score = result.b2_score
-    survey.poverty_class = result.poverty_class.value
     survey.surveyed_by = by
     survey.surveyed_at = timezone.now()
     survey.save()
     survey.deprivations.all().delete()
     SurveyDeprivation.objects.bulk_create(
-        SurveyDeprivation(
-            survey=survey,
-            indicator=r.indicator.code,
-            reasons=[to_json(reason) for reason in r.reasons],
-        )
-        for r in result.results
-        if r.deprived
+        SurveyDeprivation(survey=survey, indicator=code, reasons=reasons)
+        for code, reasons in result.deprivations
     )
     household_transitions_refresh(household)
     survey.refresh_from_db()
@@ -116,12 +93,24 @@ def survey_save(
     return survey
 
 
+def household_update(
+    household: Household, household_data: Mapping[str, Any], members: list[Mapping[str, Any]]
+) -> None:
+    """The household half of a survey save, on the instance (the caller writes it): the page's
+    household fields, the head from the members, the review request answered, a new version."""
+    for field, value in household_data.items():
+        setattr(household, field, value)
+    _sync_head(household, members)
+    if "requested_review" not in household_data:
+        household.requested_review = False  # the request is answered by this survey
+    household.version += 1
+
+
 def household_transitions_refresh(household: Household) -> None:
     """Recompute previous class and transition of every entry of one household.
 
-    Entries are its surveys and exclusions in round order. A periodic round compares with the
-    previous periodic round; a regular (monthly) review with the latest entry before it.
-    Cheap: a household has one entry a round.
+    Entries are its surveys and exclusions in round order (``rules.transitions_across_rounds``,
+    which the set-based import calls too). Cheap: a household has one entry a round.
     """
     surveys = list(
         Survey.objects.filter(household=household)
@@ -133,42 +122,20 @@ def household_transitions_refresh(household: Household) -> None:
     rounds = sorted(
         {s.round for s in surveys} | {e.round for e in exclusions}, key=lambda r: r.starts_on
     )
-    history: list[tuple[ReviewRound, str]] = []  # (round, class) of counted surveys so far
+    entries = []
     for round_ in rounds:
-        if round_.kind == RoundKind.PERIODIC:
-            earlier = [(r, c) for r, c in history if r.kind == RoundKind.PERIODIC]
-        else:
-            earlier = history
-        previous = earlier[-1][1] if earlier else None
-        before = [c for _, c in earlier[:-1]]
-        ever_poor, ever_near = POOR in before, NEAR in before
-        for exclusion in (e for e in exclusions if e.round_id == round_.pk):
-            _set(
-                exclusion,
-                previous_class=previous or "",
-                transition=transition(
-                    current=None,
-                    previous=PovertyClass(previous) if previous else PovertyClass.NONE,
-                    ever_poor_before=ever_poor,
-                    ever_near_poor_before=ever_near,
-                ).value,
-            )
         survey = by_round.get(round_.pk)
-        if survey is None or not survey.poverty_class:
-            continue
-        arrived = bool(survey.arrival)
-        _set(
-            survey,
-            previous_class="" if arrived else (previous or ""),
-            transition=transition(
-                current=PovertyClass(survey.poverty_class),
-                previous=None if arrived else (PovertyClass(previous) if previous else None),
-                ever_poor_before=ever_poor,
-                ever_near_poor_before=ever_near,
-                arrived=arrived,
-            ).value,
+        entries.append(
+            RoundEntries(
+                periodic=round_.kind == RoundKind.PERIODIC,
+                exclusions=tuple(e for e in exclusions if e.round_id == round_.pk),
+                survey=survey,
+                poverty_class=survey.poverty_class if survey else "",
+                arrived=bool(survey and survey.arrival),
+            )
         )
-        history.append((round_, survey.poverty_class))
+    for entry, (previous, transition) in transitions_across_rounds(entries).items():
+        _set(entry, previous_class=previous, transition=transition)
 
 
 def _set(obj, **values) -> None:
