@@ -5,6 +5,7 @@ here), run in one transaction, and raise ``ValidationError`` with Vietnamese mes
 user, ``PermissionDenied`` for someone acting outside their scope.
 """
 
+from .bulk import SurveyEntry, surveys_save_bulk
 from .common import BATCH, ON_LIST, ConcurrentEdit, rollups_batched
 from .households import household_create, household_exclude, household_move
 from .members import MEMBER_MODEL_FIELDS
@@ -23,6 +24,7 @@ __all__ = [
     "MEMBER_MODEL_FIELDS",
     "ON_LIST",
     "ConcurrentEdit",
+    "SurveyEntry",
     "commune_accept",
     "commune_reopen",
     "commune_return",
@@ -38,4 +40,5 @@ __all__ = [
     "round_open",
     "submission_for",
     "survey_save",
+    "surveys_save_bulk",
 ]
