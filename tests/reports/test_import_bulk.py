@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import transaction
 
+from areas.models import Assignment
 from households import services as household_services
 from households.models import (
     Exclusion,
@@ -25,7 +27,8 @@ from households.models import (
     SurveyDeprivation,
 )
 from households.services import household_move, round_close, round_list_generate
-from reports.imports import services
+from reports.imports import plan as plans
+from reports.imports import reader, services
 from reports.imports.plan import NEW, Plan
 from reports.models import JobStatus
 from tests.conftest import unit
@@ -250,3 +253,60 @@ def test_set_based_confirm_writes_what_the_per_row_services_write(cast, history_
     regular = ReviewRound.objects.get(kind="regular")
     later = reference["surveys"][(made["poor"].code, regular.pk)][0]
     assert later["previous_class"] == "near_poor"  # the later review follows the new class
+
+
+# --- the rows kept between the check and the confirm -------------------------------------------
+
+
+def test_stored_rows_are_the_rows_the_forms_cleaned(cast, history_2025):
+    round_, made = history_2025
+    job = validate(cast.admin, round_, xlsx(*the_file(made), round_))
+    digest, items = plans.load(default_storage.open(job.summary["plan"]).read())
+    checked = services._check(job, lambda *a, **k: None).plan
+    assert digest == checked.digest() == job.summary["digest"]
+
+    def typed(values: dict) -> dict:
+        return {k: (type(v), repr(v)) for k, v in values.items()}
+
+    assert len(items) == len(checked.items)
+    for got, want in zip(items, checked.items, strict=True):
+        assert (got.code, got.row.number) == (want.code, want.row.number)
+        assert typed(got.household_data) == typed(want.household_data)
+        assert typed(got.survey_data) == typed(want.survey_data)
+        assert [(r.number, typed(d)) for r, d in got.members] == [
+            (r.number, typed(d)) for r, d in want.members
+        ]
+
+
+def test_confirm_does_not_read_the_workbook_again(cast, history_2025, monkeypatch):
+    round_, made = history_2025
+    job = validate(cast.admin, round_, xlsx(*the_file(made), round_))
+
+    def unreadable(*args, **kwargs):
+        raise AssertionError("the workbook was read again")
+
+    monkeypatch.setattr(reader, "read", unreadable)
+    job = confirm(cast.admin, job)
+    assert job.status == JobStatus.DONE, job.error
+    assert job.summary["written"] == {"created": 3, "saved": 7}
+    assert not default_storage.exists(job.summary["plan"])  # dropped once written
+
+
+def test_without_the_stored_rows_the_workbook_is_checked_again(cast, history_2025):
+    round_, made = history_2025
+    job = validate(cast.admin, round_, xlsx(*the_file(made), round_))
+    default_storage.delete(job.summary["plan"])
+    job = confirm(cast.admin, job)
+    assert job.status == JobStatus.DONE, job.error
+    assert job.summary["written"] == {"created": 3, "saved": 7}
+
+
+def test_rights_lost_before_confirming_stop_the_write(cast):
+    round_ = open_round(cast.admin, 2026)
+    job = validate(cast.officer, round_, xlsx([hh("Q1")], [mb("Q1")], round_))
+    assert job.status == JobStatus.VALIDATED
+    Assignment.objects.filter(user=cast.officer, unit=unit("21484")).update(unit=unit("21490"))
+    job = confirm(cast.officer, job)
+    assert job.status == JobStatus.FAILED
+    assert "tải tệp lên lại" in job.error
+    assert not Household.objects.filter(code="Q1").exists()

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from households import facts
 from households.models import Household, Member, Survey, SurveyDeprivation
+from households.services import bulk
 from reports.imports import services
 from reports.models import Job, JobStatus
 from tests.conftest import unit
@@ -212,18 +213,19 @@ def test_a_survey_saved_after_the_check_stops_the_write(cast, round_, on_list):
 def test_a_failure_while_writing_rolls_everything_back(cast, round_, monkeypatch):
     """The write fails in its second batch of households, after the first was written."""
     job = validate(cast.officer, round_, xlsx(*three_new(), round_))
-    monkeypatch.setattr("households.services.bulk.BULK_BATCH", 2)
-    real = SurveyDeprivation.objects.bulk_create
+    monkeypatch.setattr(bulk, "BULK_BATCH", 2)
+    real = bulk._insert_rows
     calls = []
 
-    def flaky(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-        return real(*args, **kwargs)
+    def flaky(model, rows, *args, **kwargs):
+        if model is SurveyDeprivation:
+            calls.append(1)
+            if len(calls) == 2:
+                raise RuntimeError("disk full")
+        return real(model, rows, *args, **kwargs)
 
-    with mock.patch.object(SurveyDeprivation.objects, "bulk_create", side_effect=flaky):
-        job = confirm(cast.officer, job)
+    monkeypatch.setattr(bulk, "_insert_rows", flaky)
+    job = confirm(cast.officer, job)
     assert len(calls) == 2
     assert job.status == JobStatus.FAILED
     assert "không có gì được ghi" in job.error
