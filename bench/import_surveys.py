@@ -61,6 +61,20 @@ YEAR = 2026
 USERNAME = "bench-import"
 
 
+def backend_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend (same machine only)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
@@ -247,6 +261,14 @@ def phase(name: str, path: str, job_id: int | None) -> dict:
         timer.wrap(checks.Checker, "run", "check again")
         timer.wrap(bulk, "_write", "write")
         timer.wrap(indicators.services, "rollup_commune", "rollups")
+        copy = bulk._copy
+
+        def counted(*args):  # COPY goes around Django's cursor: count it here
+            queries[0] += 1
+            return copy(*args)
+
+        bulk._copy = counted
+    db_cpu = backend_cpu()
     started, cpu = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(count):
         if name in ("validate", "revalidate"):
@@ -258,6 +280,7 @@ def phase(name: str, path: str, job_id: int | None) -> dict:
             services.import_confirm(by=user, job=Job.objects.get(pk=job_id))
         job = Job.objects.get(pk=job_id or job.pk)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    db_cpu = backend_cpu() - db_cpu if db_cpu is not None else None
     return {
         "phase": name,
         "job": job.pk,
@@ -265,6 +288,7 @@ def phase(name: str, path: str, job_id: int | None) -> dict:
         "error": job.error,
         "seconds": round(elapsed, 1),
         "cpu": round(cpu, 1),
+        "db_cpu": round(db_cpu, 1) if db_cpu is not None else None,
         "queries": queries[0],
         "peak_mib": round(peak_mib()),
         "counts": job.summary.get("counts"),
@@ -331,7 +355,8 @@ def main() -> None:
         result = run_phase(name, str(path), job_id)
         results.append(result)
         parts = ", ".join(f"{k} {v} s" for k, v in result["parts"].items())
-        print(f"{name:>10}: {result['seconds']:6.1f} s wall, {result['cpu']:6.1f} s cpu, "
+        db = f" + {result['db_cpu']} s database" if result["db_cpu"] is not None else ""
+        print(f"{name:>10}: {result['seconds']:6.1f} s wall, {result['cpu']:6.1f} s cpu{db}, "
               f"{result['queries']:,} queries, peak RSS {result['peak_mib']:4d} MiB, "
               f"load {result['load'][0]} {result['load'][1]}  "
               f"status {result['status']}  counts {result['counts']}  "

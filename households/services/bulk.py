@@ -18,10 +18,12 @@ before the first write; the caller's transaction makes the whole of it atomic.
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import io
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,7 +51,8 @@ from .members import _check_member_rows, _citizen_id_taken, _members_diff, _sync
 from .surveys import household_update
 
 BULK_BATCH = 2000  # households written per step: memory stays bounded by one step
-ROWS = 1000  # rows per INSERT / UPDATE statement
+ROWS = 1000  # rows per UPDATE statement (and per INSERT of bulk_create)
+COPY_ROWS = 20_000  # rows per COPY
 IDS = 900  # ids per IN (...): under SQLite's variable limit on any build
 
 
@@ -402,9 +405,8 @@ def _history(objs: list[models.Model], *, by, update: bool = False) -> None:
 
 
 def _insert(model: type[models.Model], objs: list[models.Model]) -> None:
-    """INSERT new rows and set their keys. On PostgreSQL one multi-row ``INSERT … RETURNING`` per
-    page with the values as they are (Django's per-value preparation was most of the time of a
-    ``bulk_create`` here); elsewhere ``bulk_create``."""
+    """INSERT new rows and set their keys: on PostgreSQL with ``COPY`` (keys taken from the
+    table's sequence first), elsewhere ``bulk_create``."""
     if not objs:
         return
     if connection.vendor != "postgresql":
@@ -416,53 +418,75 @@ def _insert(model: type[models.Model], objs: list[models.Model]) -> None:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             for obj in objs:
                 setattr(obj, f.attname, now)
-    names = [f.attname for f in fields]
-    rows = [{name: getattr(obj, name) for name in names} for obj in objs]
-    for obj, pk in zip(objs, _insert_rows(model, rows, returning=True), strict=True):
+    for obj, pk in zip(objs, _reserve_ids(model, len(objs)), strict=True):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, connection.alias
+    names = [model._meta.pk.attname, *(f.attname for f in fields)]
+    _insert_rows(model, [{name: getattr(obj, name) for name in names} for obj in objs])
 
 
-def _insert_rows(
-    model: type[models.Model], rows: list[dict[str, Any]], returning: bool = False
-) -> list[int]:
-    """INSERT rows given as {attname: value} (every column but the key), in pages; returns the
-    keys when asked (in the rows' order)."""
+def _insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """INSERT rows given as {attname: value} (the same columns in every row; every column but
+    an automatic key). On PostgreSQL one ``COPY`` per page: Django's per-value preparation in
+    ``bulk_create`` and quoting every row for a multi-row INSERT were most of the write."""
     if not rows:
-        return []
+        return
     if connection.vendor != "postgresql":
-        created = model.objects.bulk_create([model(**row) for row in rows], batch_size=ROWS)
-        return [obj.pk for obj in created]
+        model.objects.bulk_create([model(**row) for row in rows], batch_size=ROWS)
+        return
     opts, qn = model._meta, connection.ops.quote_name
-    names = list(rows[0])
-    fields = [opts.get_field(name) for name in names]
-    json = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
-    values = []
-    for row in rows:
-        value = [v.value if isinstance(v, Enum) else v for v in row.values()]
-        for i in json:
-            value[i] = fields[i].get_db_prep_save(value[i], connection)
-        values.append(value)
-    columns = ", ".join(qn(f.column) for f in fields)
-    head = f"INSERT INTO {qn(opts.db_table)} ({columns}) VALUES "  # noqa: S608 (names quoted)
-    tail = f" RETURNING {qn(opts.pk.column)}" if returning else ""
-    return _execute_values(head, tail, "(" + ", ".join(["%s"] * len(fields)) + ")", values)
+    fields = [opts.get_field(name) for name in rows[0]]
+    sql = f"COPY {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) FROM STDIN"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), COPY_ROWS):
+            text = "".join(
+                "\t".join(map(_copy_text, row.values())) + "\n"
+                for row in rows[start : start + COPY_ROWS]
+            )
+            _copy(cursor, sql, text)
 
 
-def _execute_values(head: str, tail: str, template: str, values: list[list[Any]]) -> list[Any]:
+def _copy(cursor, sql: str, text: str) -> None:
+    cursor.cursor.copy_expert(sql, io.StringIO(text))
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    """A value in COPY's text format (NULL is ``\\N``; backslash, tab and line breaks escaped)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value).translate(_COPY_ESCAPES)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value)  # int, Decimal, date
+
+
+def _execute_values(head: str, tail: str, template: str, values: list[list[Any]]) -> None:
     """``head`` + one page of rows (each through ``template``) + ``tail``, page by page, through
-    Django's cursor (so that the statements are counted and logged like any other); returns
-    the first column of what the statements return."""
-    found: list[Any] = []
+    Django's cursor (so that the statements are counted and logged like any other)."""
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg2's, to quote the values
         for start in range(0, len(values), ROWS):
             page = values[start : start + ROWS]
             body = b",".join(raw.mogrify(template, row) for row in page).decode()
             cursor.execute(head + body + tail)  # no parameters: nothing left to substitute
-            if tail.startswith(" RETURNING"):
-                found += [row[0] for row in cursor.fetchall()]
-    return found
+
+
+def _reserve_ids(model: type[models.Model], n: int) -> list[int]:
+    """Keys for ``n`` new rows from the table's own sequence, as the INSERTs would take them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, n],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _update(model: type[models.Model], objs: list[models.Model], fields: list[str]) -> None:
