@@ -61,13 +61,19 @@ YEAR = 2026
 USERNAME = "bench-import"
 
 
+_PIDS: dict[int, int] = {}
+
+
 def backend_cpu() -> float | None:
     """CPU seconds used so far by this connection's PostgreSQL backend (same machine only)."""
     if connection.vendor != "postgresql":
         return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
+    key = id(connection.connection)
+    if key not in _PIDS:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            _PIDS[key] = cursor.fetchone()[0]
+    pid = _PIDS[key]
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
@@ -223,23 +229,32 @@ def on_the_list(round_, communes: list[Unit], k: int) -> list:
 
 
 class Timer:
-    """Seconds spent in a few functions of this process (wrapped by name)."""
+    """Wall, process CPU and database backend CPU seconds spent in a few functions of this
+    process (wrapped by name)."""
 
     def __init__(self):
-        self.seconds: dict[str, float] = {}
+        self.seconds: dict[str, list[float]] = {}
 
-    def wrap(self, module, attr: str, label: str) -> None:
-        real = getattr(module, attr)
+    def wrap(self, owner, attr: str, label: str) -> None:
+        real = getattr(owner, attr)
 
         def timed(*args, **kwargs):
-            started = time.perf_counter()
+            wall, cpu, db = time.perf_counter(), time.process_time(), backend_cpu() or 0.0
             try:
                 return real(*args, **kwargs)
             finally:
-                elapsed = time.perf_counter() - started
-                self.seconds[label] = self.seconds.get(label, 0.0) + elapsed
+                spent = self.seconds.setdefault(label, [0.0, 0.0, 0.0])
+                spent[0] += time.perf_counter() - wall
+                spent[1] += time.process_time() - cpu
+                spent[2] += (backend_cpu() or 0.0) - db
 
-        setattr(module, attr, timed)
+        setattr(owner, attr, timed)
+
+    def parts(self) -> dict[str, str]:
+        return {
+            label: f"{wall:.1f} s wall, {cpu:.1f} + {db:.1f} s cpu"
+            for label, (wall, cpu, db) in self.seconds.items()
+        }
 
 
 def phase(name: str, path: str, job_id: int | None) -> dict:
@@ -254,20 +269,20 @@ def phase(name: str, path: str, job_id: int | None) -> dict:
     timer = Timer()
     if name == "apply":
         import indicators.services
-        from households.services import bulk
+        from households.services import bulk, rows
         from reports.imports import checks
 
         timer.wrap(checks.Checker, "recheck", "recheck")
         timer.wrap(checks.Checker, "run", "check again")
         timer.wrap(bulk, "_write", "write")
         timer.wrap(indicators.services, "rollup_commune", "rollups")
-        copy = bulk._copy
+        copy = rows.copy
 
         def counted(*args):  # COPY goes around Django's cursor: count it here
             queries[0] += 1
             return copy(*args)
 
-        bulk._copy = counted
+        rows.copy = counted
     db_cpu = backend_cpu()
     started, cpu = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(count):
@@ -295,7 +310,7 @@ def phase(name: str, path: str, job_id: int | None) -> dict:
         "written": job.summary.get("written"),
         "errors": job.summary.get("error_count"),
         "first_errors": job.summary.get("errors", [])[:3],
-        "parts": {k: round(v, 1) for k, v in timer.seconds.items()},
+        "parts": timer.parts(),
         "load": [round(x, 1) for x in os.getloadavg()],
     }
 
@@ -354,7 +369,7 @@ def main() -> None:
         job_id = results[0]["job"] if name == "apply" else None
         result = run_phase(name, str(path), job_id)
         results.append(result)
-        parts = ", ".join(f"{k} {v} s" for k, v in result["parts"].items())
+        parts = "; ".join(f"{k}: {v}" for k, v in result["parts"].items())
         db = f" + {result['db_cpu']} s database" if result["db_cpu"] is not None else ""
         print(f"{name:>10}: {result['seconds']:6.1f} s wall, {result['cpu']:6.1f} s cpu{db}, "
               f"{result['queries']:,} queries, peak RSS {result['peak_mib']:4d} MiB, "

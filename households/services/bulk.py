@@ -17,17 +17,13 @@ before the first write; the caller's transaction makes the whole of it atomic.
 
 from __future__ import annotations
 
-import copy
-import datetime as dt
-import io
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,13 +42,12 @@ from ..models import (
     SurveyStatus,
 )
 from ..rules import RoundEntries, transitions_across_rounds
+from . import rows
 from .common import ConcurrentEdit, _require_unlocked, _results_changed
 from .members import _check_member_rows, _citizen_id_taken, _members_diff, _sync_head
 from .surveys import household_update
 
 BULK_BATCH = 2000  # households written per step: memory stays bounded by one step
-ROWS = 1000  # rows per UPDATE statement (and per INSERT of bulk_create)
-COPY_ROWS = 20_000  # rows per COPY
 IDS = 900  # ids per IN (...): under SQLite's variable limit on any build
 
 
@@ -195,41 +190,57 @@ def _lock(step: _Step, round_: ReviewRound) -> None:
 
 
 def _write(step: _Step, *, by, round_: ReviewRound, rounds: Mapping[int, ReviewRound]) -> None:
+    """One batch, in the order the per-row path writes: households (registered, then saved),
+    members, surveys (registered, then saved), deprivations, transitions."""
     now = timezone.now()
-    pairs = _write_households(step, by=by, now=now)
+    new = [e for e in step.entries if e.is_new]
+    household_ids = iter(rows.reserve_ids(Household, len(new)))
+    survey_ids = iter(rows.reserve_ids(Survey, len(new)))
+    pairs = []  # (entry, household, its survey's id)
+    for entry in step.entries:
+        if entry.is_new:
+            household = Household(
+                id=next(household_ids), commune_id=entry.commune.pk, code=entry.code,
+                created_at=now, updated_at=now, **entry.household_data,
+            )  # fmt: skip
+            pairs.append((entry, household, next(survey_ids)))
+        else:
+            survey = step.surveys[entry.survey_id]
+            pairs.append((entry, step.households[survey.household_id], survey.pk))
+    _write_households(pairs, by=by, now=now)
     _write_members(step, pairs, by=by)
     _write_surveys(step, pairs, by=by, round_=round_, rounds=rounds, now=now)
 
 
-def _write_households(step: _Step, *, by, now) -> list[tuple[SurveyEntry, Household]]:
+def _write_households(pairs, *, by, now) -> None:
     """household_create's registration of the new ones, survey_save's update of all."""
-    pairs, registered = [], []
-    for entry in step.entries:
+    snapshot = rows.history_of(Household)
+    registered, saved = [], []
+    for entry, household, _survey_id in pairs:
         if entry.is_new:
-            household = Household(commune=entry.commune, code=entry.code, **entry.household_data)
             _sync_head(household, entry.members)
-            registered.append(copy.copy(household))  # as household_create saves it first
-            household_update(household, {}, entry.members)  # no household fields: as the import
+            registered.append(snapshot(household))  # as household_create saves it
+            household_update(household, {}, entry.members)  # the import passes no fields again
         else:
-            household = step.households[step.surveys[entry.survey_id].household_id]
             household_update(household, entry.household_data, entry.members)
             household.updated_at = now
-        pairs.append((entry, household))
-    fresh = [h for e, h in pairs if e.is_new]
-    _insert(Household, fresh)
-    for first, household in zip(registered, fresh, strict=True):
-        first.pk, first.created_at, first.updated_at = household.pk, household.created_at, now
-    fields = {name for e in step.entries for name in e.household_data} | _HOUSEHOLD_SAVED
-    _update(Household, [h for e, h in pairs if not e.is_new], sorted(fields))
-    _history(registered, by=by)
-    _history([h for _e, h in pairs], by=by, update=True)
-    return pairs
+        saved.append(snapshot(household))
+    values = rows.values_of(Household)
+    rows.insert(Household, [values(h) for e, h, _s in pairs if e.is_new])
+    fields = {name for e, _h, _s in pairs for name in e.household_data} | _HOUSEHOLD_SAVED
+    rows.update(Household, [h for e, h, _s in pairs if not e.is_new], sorted(fields))
+    rows.history_insert(Household, registered, kind="+", by=by)
+    rows.history_insert(Household, saved, kind="~", by=by)
 
 
-def _write_members(step: _Step, pairs: list[tuple[SurveyEntry, Household]], *, by) -> None:
+def _write_members(step: _Step, pairs, *, by) -> None:
     """_save_members for every household: the ones who left, the changed, the added."""
-    changed, gone, added = [], [], []
-    for entry, household in pairs:
+    changed: list[Member] = []
+    gone: list[Member] = []
+    added: list[tuple] = []  # rows, in the order of rows.columns(Member)
+    names = [f.attname for f in rows.columns(Member)]
+    defaults = {f.attname: f.get_default() for f in rows.columns(Member) if not f.primary_key}
+    for entry, household, _survey_id in pairs:
         if entry.is_new:
             current, members = {}, [{**m, "id": None} for m in entry.members]
         else:
@@ -237,21 +248,29 @@ def _write_members(step: _Step, pairs: list[tuple[SurveyEntry, Household]], *, b
         diff_changed, diff_added, diff_gone = _members_diff(current, members)
         changed += diff_changed
         gone += diff_gone
-        added += [Member(household=household, **values) for values in diff_added]
-    _update(Member, gone, ["is_current"])  # first: a citizen ID may pass to a new row
-    _update(Member, changed, _MEMBER_FIELDS)
-    _history(gone + changed, by=by, update=True)
-    _insert(Member, added)
-    _history(added, by=by)
+        for values in diff_added:  # as Member.objects.create(household=..., **values)
+            row = {**defaults, **values, "household_id": household.pk}
+            added.append(tuple(row.get(name) for name in names))
+    ids = rows.reserve_ids(Member, len(added))
+    added = [(pk, *row[1:]) for pk, row in zip(ids, added, strict=True)]
+    rows.update(Member, gone, ["is_current"])  # first: a citizen ID may pass to a new row
+    rows.update(Member, changed, _MEMBER_FIELDS)
+    snapshot = rows.history_of(Member)
+    rows.history_insert(Member, [snapshot(m) for m in gone + changed], kind="~", by=by)
+    rows.insert(Member, added)
+    if [f.attname for f in Member.history.model.tracked_fields] != names:
+        raise RuntimeError("a member's history row is not its row")
+    rows.history_insert(Member, added, kind="+", by=by)
 
 
-def _write_surveys(step, pairs, *, by, round_, rounds, now) -> None:
-    """survey_save's classification, deprivations and transitions. Its history row comes from
-    its save, before the transitions are refreshed: the row shows the transition held until
+def _write_surveys(step: _Step, pairs, *, by, round_, rounds, now) -> None:
+    """survey_save's classification, deprivations and transitions. Its history row is taken
+    at its save, before the transitions are refreshed: the row shows the transition held until
     then (as the per-row path writes it)."""
     on, standard = round_.reference_date, round_.get_standard()
-    registered, saved, deprivations = [], [], []
-    for entry, household in pairs:
+    snapshot = rows.history_of(Survey)
+    registered, history, saved, fresh, deprivations = [], [], [], [], []
+    for entry, household, survey_id in pairs:
         result = F_.surveyed(
             members=entry.members,
             survey=entry.survey_data,
@@ -263,9 +282,10 @@ def _write_surveys(step, pairs, *, by, round_, rounds, now) -> None:
         )
         if entry.is_new:
             survey = Survey(
-                household=household,
-                round=round_,
-                commune=entry.commune,
+                id=survey_id,
+                household_id=household.pk,
+                round_id=round_.pk,
+                commune_id=entry.commune.pk,
                 arrival="new",
                 status=SurveyStatus.PENDING,
                 is_ethnic_minority=household.is_ethnic_minority,
@@ -273,42 +293,36 @@ def _write_surveys(step, pairs, *, by, round_, rounds, now) -> None:
                 member_count=len(entry.members),
                 updated_at=now,
             )
-            registered.append(copy.copy(survey))  # household_create's pending entry
+            registered.append(snapshot(survey))  # household_create's pending entry
+            fresh.append(survey)
         else:
-            survey = step.surveys[entry.survey_id]
+            survey = step.surveys[survey_id]
         for name, value in result.values.items():
             setattr(survey, name, value)
         survey.status = SurveyStatus.SURVEYED
         survey.surveyed_by = by
         survey.surveyed_at = survey.updated_at = now
         survey.version += 1
+        history.append(snapshot(survey))
         saved.append(survey)
-        deprivations.append(result.deprivations)
-    history = [copy.copy(s) for s in saved]
-    others = _transitions(saved, rounds)
-    old = [s for s in saved if s.pk is not None]
-    fresh = [s for s in saved if s.pk is None]
-    _insert(Survey, fresh)
-    for first, snapshot, survey in zip(
-        registered, [h for h in history if h.pk is None], fresh, strict=True
-    ):
-        first.pk = snapshot.pk = survey.pk
-        first.updated_at = snapshot.updated_at = survey.updated_at
-    _update(Survey, old, _survey_saved(step.entries))
-    _history(registered, by=by)
-    _history(history, by=by, update=True)
-    for chunk in _chunks([s.pk for s in old]):
+        deprivations += [(survey.pk, code, reasons) for code, reasons in result.deprivations]
+    others = _transitions(saved, rounds, new={s.household_id for s in fresh})
+    values = rows.values_of(Survey)
+    rows.insert(Survey, [values(s) for s in fresh])
+    rows.update(Survey, [s for s in saved if s.pk in step.surveys], _survey_saved(step.entries))
+    rows.history_insert(Survey, registered, kind="+", by=by)
+    rows.history_insert(Survey, history, kind="~", by=by)
+    for chunk in _chunks(sorted(step.surveys)):
         SurveyDeprivation.objects.filter(survey_id__in=chunk).delete()
-    _insert_rows(
+    rows.insert(
         SurveyDeprivation,
-        [
-            {"survey_id": survey.pk, "indicator": code, "reasons": reasons}
-            for survey, found in zip(saved, deprivations, strict=True)
-            for code, reasons in found
-        ],
+        deprivations,
+        names=["survey_id", "indicator", "reasons"],
     )
     for model in (Survey, Exclusion):
-        _update(model, [o for o in others if type(o) is model], ["previous_class", "transition"])
+        rows.update(
+            model, [o for o in others if type(o) is model], ["previous_class", "transition"]
+        )
 
 
 _HOUSEHOLD_SAVED = {
@@ -333,25 +347,27 @@ def _survey_saved(entries: Iterable[SurveyEntry]) -> list[str]:
     return sorted(names)
 
 
-def _transitions(saved: list[Survey], rounds: Mapping[int, ReviewRound]) -> list[models.Model]:
+def _transitions(
+    saved: list[Survey], rounds: Mapping[int, ReviewRound], *, new: set[int]
+) -> list[models.Model]:
     """household_transitions_refresh for every household at once: the previous class and
     transition of all their entries, every round. Set on the saved surveys (written with them);
-    the other entries that change are returned to be written."""
+    the other entries that change are returned to be written. ``new``: households registered
+    in this batch (no other entries)."""
     surveys: dict[int, list[Survey]] = {s.household_id: [s] for s in saved}
     exclusions: dict[int, list[Exclusion]] = defaultdict(list)
-    saved_ids = {s.pk for s in saved if s.pk is not None}
-    known = sorted(s.household_id for s in saved if s.pk is not None)
-    for chunk in _chunks(known):
-        rows = Survey.objects.filter(household_id__in=chunk).only(
+    saved_ids = {s.pk for s in saved}
+    for chunk in _chunks(sorted(set(surveys) - new)):
+        found = Survey.objects.filter(household_id__in=chunk).only(
             "household_id", "round_id", "poverty_class", "arrival", "previous_class", "transition"
         )
-        for survey in rows:
+        for survey in found:
             if survey.pk not in saved_ids:
                 surveys[survey.household_id].append(survey)
-        rows = Exclusion.objects.filter(household_id__in=chunk).only(
+        found = Exclusion.objects.filter(household_id__in=chunk).only(
             "household_id", "round_id", "previous_class", "transition"
         )
-        for exclusion in rows:
+        for exclusion in found:
             exclusions[exclusion.household_id].append(exclusion)
     changed: list[models.Model] = []
     for household_id, entries in surveys.items():
@@ -379,139 +395,3 @@ def _transitions(saved: list[Survey], rounds: Mapping[int, ReviewRound]) -> list
             if entry is not entries[0]:
                 changed.append(entry)
     return changed
-
-
-def _history(objs: list[models.Model], *, by, update: bool = False) -> None:
-    """History rows of ``objs`` as the per-row saves record them (simple_history's
-    ``bulk_history_create`` writes the same values: every tracked field, the user who saved, no
-    change reason), built as plain rows: a history model instance per row cost more than the
-    insert itself."""
-    if not objs:
-        return
-    history = type(objs[0]).history.model
-    tracked = [f.attname for f in history.tracked_fields]
-    when, kind, user = timezone.now(), "~" if update else "+", getattr(by, "pk", None)
-    rows = [
-        {
-            **{name: getattr(obj, name) for name in tracked},
-            "history_date": when,
-            "history_change_reason": None,
-            "history_type": kind,
-            "history_user_id": user,
-        }
-        for obj in objs
-    ]
-    _insert_rows(history, rows)
-
-
-def _insert(model: type[models.Model], objs: list[models.Model]) -> None:
-    """INSERT new rows and set their keys: on PostgreSQL with ``COPY`` (keys taken from the
-    table's sequence first), elsewhere ``bulk_create``."""
-    if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs, batch_size=ROWS)
-        return
-    now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
-    for f in fields:  # what pre_save sets on a new row
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            for obj in objs:
-                setattr(obj, f.attname, now)
-    for obj, pk in zip(objs, _reserve_ids(model, len(objs)), strict=True):
-        obj.pk = pk
-        obj._state.adding, obj._state.db = False, connection.alias
-    names = [model._meta.pk.attname, *(f.attname for f in fields)]
-    _insert_rows(model, [{name: getattr(obj, name) for name in names} for obj in objs])
-
-
-def _insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """INSERT rows given as {attname: value} (the same columns in every row; every column but
-    an automatic key). On PostgreSQL one ``COPY`` per page: Django's per-value preparation in
-    ``bulk_create`` and quoting every row for a multi-row INSERT were most of the write."""
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**row) for row in rows], batch_size=ROWS)
-        return
-    opts, qn = model._meta, connection.ops.quote_name
-    fields = [opts.get_field(name) for name in rows[0]]
-    sql = f"COPY {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) FROM STDIN"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), COPY_ROWS):
-            text = "".join(
-                "\t".join(map(_copy_text, row.values())) + "\n"
-                for row in rows[start : start + COPY_ROWS]
-            )
-            _copy(cursor, sql, text)
-
-
-def _copy(cursor, sql: str, text: str) -> None:
-    cursor.cursor.copy_expert(sql, io.StringIO(text))
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value: Any) -> str:
-    """A value in COPY's text format (NULL is ``\\N``; backslash, tab and line breaks escaped)."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value).translate(_COPY_ESCAPES)
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return str(value)  # int, Decimal, date
-
-
-def _execute_values(head: str, tail: str, template: str, values: list[list[Any]]) -> None:
-    """``head`` + one page of rows (each through ``template``) + ``tail``, page by page, through
-    Django's cursor (so that the statements are counted and logged like any other)."""
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # psycopg2's, to quote the values
-        for start in range(0, len(values), ROWS):
-            page = values[start : start + ROWS]
-            body = b",".join(raw.mogrify(template, row) for row in page).decode()
-            cursor.execute(head + body + tail)  # no parameters: nothing left to substitute
-
-
-def _reserve_ids(model: type[models.Model], n: int) -> list[int]:
-    """Keys for ``n`` new rows from the table's own sequence, as the INSERTs would take them."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [model._meta.db_table, model._meta.pk.column, n],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _update(model: type[models.Model], objs: list[models.Model], fields: list[str]) -> None:
-    """Write ``fields`` of existing rows: on PostgreSQL one ``UPDATE … FROM (VALUES …)`` per
-    page of rows (``bulk_update``'s CASE per field grows with the rows squared), elsewhere
-    ``bulk_update``."""
-    if not objs:
-        return
-    opts = model._meta
-    columns = [opts.get_field(name) for name in fields]
-    if connection.vendor != "postgresql":
-        model.objects.bulk_update(objs, [c.name for c in columns], batch_size=ROWS)
-        return
-    qn = connection.ops.quote_name
-    pk = opts.pk
-    table = qn(opts.db_table)
-    names = [pk, *columns]
-    template = "(" + ", ".join(f"%s::{c.cast_db_type(connection)}" for c in names) + ")"
-    sets = ", ".join(f"{qn(c.column)} = v.{qn(c.column)}" for c in columns)
-    head = f"UPDATE {table} AS t SET {sets} FROM (VALUES "  # noqa: S608
-    tail = (
-        f") AS v({', '.join(qn(c.column) for c in names)}) "
-        f"WHERE t.{qn(pk.column)} = v.{qn(pk.column)}"
-    )
-    rows = [
-        [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in names] for obj in objs
-    ]
-    _execute_values(head, tail, template, rows)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
 
 from areas.models import Unit
 from areas.text import fold
@@ -223,5 +224,20 @@ def load(content: bytes) -> tuple[str, list[Item]]:
 
 
 def _typed(model, values: dict[str, Any]) -> dict[str, Any]:
+    """JSON's strings back to dates and decimals (the other values are JSON's own types)."""
+    typed = dict(values)
     opts = model._meta
-    return {name: opts.get_field(name).to_python(value) for name, value in values.items()}
+    for name, value in values.items():
+        if isinstance(value, str) and name in _NOT_JSON[model]:
+            typed[name] = opts.get_field(name).to_python(value)
+    return typed
+
+
+_NOT_JSON = {
+    model: {
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, (models.DateField, models.DecimalField))  # dates, times too
+    }
+    for model in (Household, Member, Survey)
+}

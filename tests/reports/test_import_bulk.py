@@ -11,6 +11,7 @@ change reason, tracked values), must be the same; only keys and clock times diff
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
@@ -39,6 +40,7 @@ from tests.households.factories import (
     open_round,
     register,
     save,
+    survey_fields,
 )
 from tests.reports.test_import_data import NEAR_POOR, POOR, confirm, hh, mb, validate, xlsx
 
@@ -310,3 +312,27 @@ def test_rights_lost_before_confirming_stop_the_write(cast):
     assert job.status == JobStatus.FAILED
     assert "tải tệp lên lại" in job.error
     assert not Household.objects.filter(code="Q1").exists()
+
+
+def test_text_is_stored_as_given(cast):
+    """Values written with COPY come back as given: backslashes, tabs, line breaks, a text that
+    reads like COPY's NULL marker, quotes, Vietnamese letters (in the members snapshot too)."""
+    round_ = open_round(cast.admin, 2026)
+    odd = 'Hồ \\N "Văn"\tA\\B\nC\r'
+    entry = household_services.SurveyEntry(
+        commune=unit("21484"),
+        household_data={"village": "\\N", "address": "", "is_farm_household": False,
+                        "no_working_capacity": False, "revolutionary_merit": False,
+                        "social_protection": False, "requested_review": False},
+        members=[member(odd, citizen_id="051085000999")],
+        survey_data=survey_fields(causes=",land,"),
+        code="ODD1",
+    )  # fmt: skip
+    household_services.surveys_save_bulk(by=cast.admin, round_=round_, entries=[entry])
+    household = Household.objects.get(code="ODD1")
+    assert (household.village, household.head_name) == ("\\N", odd)
+    assert household.members.get().full_name == odd
+    survey = Survey.objects.get(household=household)
+    assert survey.members_snapshot[0]["full_name"] == odd
+    assert survey.floor_area == Decimal("60") and survey.b1_score is None
+    assert Household.history.get(history_type="+").head_name == odd

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from households import facts
 from households.models import Household, Member, Survey, SurveyDeprivation
-from households.services import bulk
+from households.services import bulk, rows
 from reports.imports import services
 from reports.models import Job, JobStatus
 from tests.conftest import unit
@@ -214,7 +214,7 @@ def test_a_failure_while_writing_rolls_everything_back(cast, round_, monkeypatch
     """The write fails in its second batch of households, after the first was written."""
     job = validate(cast.officer, round_, xlsx(*three_new(), round_))
     monkeypatch.setattr(bulk, "BULK_BATCH", 2)
-    real = bulk._insert_rows
+    real = rows.insert
     calls = []
 
     def flaky(model, rows, *args, **kwargs):
@@ -224,7 +224,7 @@ def test_a_failure_while_writing_rolls_everything_back(cast, round_, monkeypatch
                 raise RuntimeError("disk full")
         return real(model, rows, *args, **kwargs)
 
-    monkeypatch.setattr(bulk, "_insert_rows", flaky)
+    monkeypatch.setattr(rows, "insert", flaky)
     job = confirm(cast.officer, job)
     assert len(calls) == 2
     assert job.status == JobStatus.FAILED
