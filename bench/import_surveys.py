@@ -272,9 +272,12 @@ def phase(name: str, path: str, job_id: int | None) -> dict:
         from households.services import bulk, rows
         from reports.imports import checks
 
+        timer.wrap(services, "import_apply", "confirm job")  # what follows is inside it
+        timer.wrap(services, "_stored_plan", "stored rows")
         timer.wrap(checks.Checker, "recheck", "recheck")
         timer.wrap(checks.Checker, "run", "check again")
         timer.wrap(bulk, "_write", "write")
+        timer.wrap(connection, "_commit", "commit")
         timer.wrap(indicators.services, "rollup_commune", "rollups")
         copy = rows.copy
 

@@ -151,8 +151,8 @@ def _check_citizen_ids(entries: list[SurveyEntry]) -> None:
             if m.get("citizen_id"):
                 own[m["citizen_id"]] = households.get(entry.survey_id)
     for chunk in _chunks(sorted(own)):
-        rows = Member.objects.filter(citizen_id__in=chunk, is_current=True)
-        for citizen_id, household_id in rows.values_list("citizen_id", "household_id"):
+        holders = Member.objects.filter(citizen_id__in=chunk, is_current=True)
+        for citizen_id, household_id in holders.values_list("citizen_id", "household_id"):
             if household_id != own[citizen_id]:
                 raise _citizen_id_taken(citizen_id)
 
@@ -162,11 +162,11 @@ def _lock(step: _Step, round_: ReviewRound) -> None:
     versions seen, and read the households' current members."""
     seen = [e for e in step.entries if not e.is_new]
     for chunk in _chunks(sorted(e.survey_id for e in seen)):
-        rows = Survey.objects.select_for_update().filter(pk__in=chunk, round=round_)
-        step.surveys.update((s.pk, s) for s in rows.defer("members_snapshot").order_by("pk"))
+        locked = Survey.objects.select_for_update().filter(pk__in=chunk, round=round_)
+        step.surveys.update((s.pk, s) for s in locked.defer("members_snapshot").order_by("pk"))
     for chunk in _chunks(sorted({s.household_id for s in step.surveys.values()})):
-        rows = Household.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
-        step.households.update((h.pk, h) for h in rows)
+        locked = Household.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+        step.households.update((h.pk, h) for h in locked)
         for m in Member.objects.filter(household_id__in=chunk, is_current=True).order_by("pk"):
             step.current.setdefault(m.household_id, {})[m.pk] = m
     for entry in seen:
