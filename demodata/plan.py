@@ -9,8 +9,9 @@ only picks a *target* class. The generator then draws facts that should produce 
 Every stored value comes from the function the services use for it (households.services): a
 round's list entry from ``list_entry`` (round_list_generate), an arrival's from
 ``arrival_entry`` (household_create), a move from ``moved_entry`` and ``move_note``
-(household_move), a survey's results from ``survey_results`` and ``survey_deprivations``
-(survey_save), previous classes and transitions from ``transitions_compute``
+(household_move), a survey's results from ``facts.survey_results`` and
+``facts.survey_deprivations`` (survey_save), previous classes and transitions from
+``rules.transitions_across_rounds``
 (household_transitions_refresh), the head's fields from ``head_fields``. So the balance of
 DOMAIN.md §4 holds for every unit and round by construction, and tests/demodata checks every
 stored field against those functions.
@@ -27,18 +28,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from areas.models import Kind
+from households.facts import survey_deprivations, survey_results
 from households.models import HouseholdStatus, SurveyStatus
-from households.rules import age_on
+from households.rules import RoundEntries, age_on, transitions_across_rounds
 from households.services import (
-    Step,
     arrival_entry,
     head_fields,
     list_entry,
     move_note,
     moved_entry,
-    survey_deprivations,
-    survey_results,
-    transitions_compute,
 )
 from households.standards import standard_for_year
 
@@ -294,6 +292,7 @@ class _Block:
             target=target,
         )
         entry.fields.update(data)
+        entry.fields["status"] = SurveyStatus.SURVEYED
         entry.fields.update(
             survey_results(
                 evaluated,
@@ -353,25 +352,22 @@ def _transitions(entries: list[Entry], exits: list[Exit]) -> None:
     household_transitions_refresh leaves them (periodic rounds only)."""
     years = sorted({e.year for e in entries} | {x.year for x in exits})
     by_year = {e.year: e for e in entries}
-    steps = []
-    for year in years:
-        entry = by_year.get(year)
-        fields = entry.fields if entry else {}
-        steps.append(
-            Step(
-                periodic=True,
-                poverty_class=fields.get("poverty_class", ""),
-                arrival=fields.get("arrival", ""),
-                excluded=any(x.year == year for x in exits),
-            )
+    found = transitions_across_rounds(
+        RoundEntries(
+            periodic=True,
+            exclusions=tuple(id(x) for x in exits if x.year == year),
+            survey=year if year in by_year else None,
+            poverty_class=by_year[year].fields.get("poverty_class", "") if year in by_year else "",
+            arrived=bool(by_year[year].fields.get("arrival")) if year in by_year else False,
         )
-    for year, (left, got) in zip(years, transitions_compute(steps), strict=True):
-        if left is not None:
-            for x in exits:
-                if x.year == year:
-                    x.fields.update(previous_class=left[0], transition=left[1])
-        if got is not None:
-            by_year[year].fields.update(previous_class=got[0], transition=got[1])
+        for year in years
+    )
+    for x in exits:
+        if id(x) in found:
+            x.fields.update(previous_class=found[id(x)][0], transition=found[id(x)][1])
+    for year, entry in by_year.items():
+        if year in found:
+            entry.fields.update(previous_class=found[year][0], transition=found[year][1])
 
 
 def _village(rng: random.Random, commune: Commune) -> str:

@@ -144,3 +144,84 @@ def snapshot(members: list[Mapping[str, Any]], on: dt.date) -> list[dict[str, An
         row["ethnicity"] = m.get("ethnicity", "")
         rows.append(row)
     return rows
+
+
+@dataclass(frozen=True)
+class Surveyed:
+    """What saving a survey stores from the rules: the survey's field values (besides its status
+    and who saved it when) and its deprived indicators with their reasons (JSON-safe)."""
+
+    values: dict[str, Any]
+    deprivations: list[tuple[str, list[dict[str, Any]]]]
+
+    @property
+    def poverty_class(self) -> str:
+        return self.values["poverty_class"]
+
+
+def surveyed(
+    *,
+    members: list[Mapping[str, Any]],
+    survey: Mapping[str, Any],
+    on: dt.date,
+    is_urban: bool,
+    is_farm_household: bool,
+    is_ethnic_minority: bool,
+    standard: PovertyStandard,
+) -> Surveyed:
+    """The survey page's save and the set-based import store exactly this (one implementation):
+    the facts as entered, the income per person used, the members as surveyed, the assessment."""
+    evaluated = assess(
+        members=members,
+        survey=survey,
+        on=on,
+        is_urban=is_urban,
+        is_farm_household=is_farm_household,
+        standard=standard,
+    )
+    values = {
+        **survey,
+        **survey_results(
+            evaluated,
+            members=members,
+            on=on,
+            is_urban=is_urban,
+            is_ethnic_minority=is_ethnic_minority,
+        ),
+    }
+    deprivations = survey_deprivations(evaluated.assessment)
+    return Surveyed(values=values, deprivations=deprivations)
+
+
+def survey_results(
+    evaluated: Evaluated,
+    *,
+    members: list[Mapping[str, Any]],
+    on: dt.date,
+    is_urban: bool,
+    is_ethnic_minority: bool,
+) -> dict[str, Any]:
+    """The survey fields a save stores from an assessment already made (the demo generator
+    calls it with the assessment it drew facts against). ``on``: the round's reference date."""
+    result = evaluated.assessment
+    return {
+        "income_per_person": evaluated.income_per_person,
+        "is_urban": is_urban,
+        "is_ethnic_minority": is_ethnic_minority,
+        "member_count": len(members),
+        "members_snapshot": snapshot(members, on),
+        "deprived_count": result.deprived_count,
+        "b2_score": result.b2_score,
+        "poverty_class": result.poverty_class.value,
+    }
+
+
+def survey_deprivations(assessment: Assessment) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(indicator code, reasons as JSON) of every deprived indicator: the SurveyDeprivation rows."""
+    from .reasons import to_json  # display helpers (translation); the rules stay pure
+
+    return [
+        (r.indicator.code, [to_json(reason) for reason in r.reasons])
+        for r in assessment.results
+        if r.deprived
+    ]

@@ -11,7 +11,7 @@ review reports). The numbers the tests compare against live on the ``PovertyStan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
@@ -499,6 +499,60 @@ def transition(
     if current == P.NEAR_POOR:
         return T.RE_NEAR_POOR if ever_near_poor_before else T.NEWLY_NEAR_POOR
     return T.STILL_NONE
+
+
+@dataclass(frozen=True)
+class RoundEntries:
+    """One household's entries in one round, for ``transitions_across_rounds``: its exclusions
+    (it left a commune's list) and its survey, by keys the caller chooses."""
+
+    periodic: bool  # a periodic (annual) round; False: a regular (monthly) review
+    exclusions: tuple[Hashable, ...] = ()
+    survey: Hashable | None = None
+    poverty_class: str = ""  # the survey's class; "" while it is pending (it does not count yet)
+    arrived: bool = False  # the survey's household arrived on the list this round
+
+
+def transitions_across_rounds(rounds: Iterable[RoundEntries]) -> dict[Hashable, tuple[str, str]]:
+    """(previous class, transition) of every exclusion and every classified survey of one
+    household, its rounds given in order (earliest first; in a round, exclusions come first).
+
+    A periodic round compares with the previous periodic round; a regular (monthly) review with
+    the latest entry before it. A pending survey gets nothing and is not a previous class.
+    """
+    P = PovertyClass
+    found: dict[Hashable, tuple[str, str]] = {}
+    history: list[tuple[bool, str]] = []  # (periodic, class) of the classified surveys so far
+    for entries in rounds:
+        earlier = [c for periodic, c in history if periodic or not entries.periodic]
+        previous = earlier[-1] if earlier else None
+        before = earlier[:-1]
+        ever_poor, ever_near = P.POOR.value in before, P.NEAR_POOR.value in before
+        for key in entries.exclusions:
+            found[key] = (
+                previous or "",
+                transition(
+                    current=None,
+                    previous=P(previous) if previous else P.NONE,
+                    ever_poor_before=ever_poor,
+                    ever_near_poor_before=ever_near,
+                ).value,
+            )
+        if entries.survey is None or not entries.poverty_class:
+            continue
+        arrived = entries.arrived
+        found[entries.survey] = (
+            "" if arrived else (previous or ""),
+            transition(
+                current=P(entries.poverty_class),
+                previous=None if arrived else (P(previous) if previous else None),
+                ever_poor_before=ever_poor,
+                ever_near_poor_before=ever_near,
+                arrived=arrived,
+            ).value,
+        )
+        history.append((entries.periodic, entries.poverty_class))
+    return found
 
 
 # Poor at end = poor at start - escaped to near-poor - escaped above the line - other decreases

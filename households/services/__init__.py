@@ -5,6 +5,7 @@ here), run in one transaction, and raise ``ValidationError`` with Vietnamese mes
 user, ``PermissionDenied`` for someone acting outside their scope.
 """
 
+from .bulk import SurveyEntry, surveys_save_bulk
 from .common import BATCH, ON_LIST, ConcurrentEdit, rollups_batched
 from .households import (
     arrival_entry,
@@ -29,21 +30,14 @@ from .submissions import (
     commune_submit,
     submission_for,
 )
-from .surveys import (
-    Step,
-    household_transitions_refresh,
-    survey_deprivations,
-    survey_results,
-    survey_save,
-    transitions_compute,
-)
+from .surveys import household_transitions_refresh, survey_save
 
 __all__ = [
     "BATCH",
     "MEMBER_MODEL_FIELDS",
     "ON_LIST",
     "ConcurrentEdit",
-    "Step",
+    "SurveyEntry",
     "arrival_entry",
     "commune_accept",
     "commune_reopen",
@@ -63,8 +57,6 @@ __all__ = [
     "round_list_generate",
     "round_open",
     "submission_for",
-    "survey_deprivations",
-    "survey_results",
     "survey_save",
-    "transitions_compute",
+    "surveys_save_bulk",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -21,12 +21,8 @@ from ..models import (
     SurveyDeprivation,
     SurveyStatus,
 )
-from ..reasons import to_json
-from ..rules import transition
-from ..standards import PovertyClass
+from ..rules import RoundEntries, transitions_across_rounds
 from .common import (
-    NEAR,
-    POOR,
     ConcurrentEdit,
     _require,
     _require_unlocked,
@@ -67,41 +63,29 @@ def survey_save(
     household = Household.objects.select_for_update().get(pk=survey.household_id)
     on = round_.reference_date
     _check_members(members, on, exclude_household=household)
-    for field, value in household_data.items():
-        setattr(household, field, value)
-    _sync_head(household, members)
-    if "requested_review" not in household_data:
-        household.requested_review = False  # the request is answered by this survey
-    household.version += 1
+    household_update(household, household_data, members)
     household.save()
     _save_members(household, members)
 
-    evaluated = F_.assess(
+    result = F_.surveyed(
         members=members,
         survey=survey_data,
         on=on,
         is_urban=survey.commune.is_urban,
         is_farm_household=household.is_farm_household,
+        is_ethnic_minority=household.is_ethnic_minority,
         standard=round_.get_standard(),
     )
-    for field, value in survey_data.items():
+    for field, value in result.values.items():
         setattr(survey, field, value)
-    results = survey_results(
-        evaluated,
-        members=members,
-        on=on,
-        is_urban=survey.commune.is_urban,
-        is_ethnic_minority=household.is_ethnic_minority,
-    )
-    for field, value in results.items():
-        setattr(survey, field, value)
+    survey.status = SurveyStatus.SURVEYED
     survey.surveyed_by = by
     survey.surveyed_at = timezone.now()
     survey.save()
     survey.deprivations.all().delete()
     SurveyDeprivation.objects.bulk_create(
-        SurveyDeprivation(survey=survey, indicator=indicator, reasons=reasons)
-        for indicator, reasons in survey_deprivations(evaluated.assessment)
+        SurveyDeprivation(survey=survey, indicator=code, reasons=reasons)
+        for code, reasons in result.deprivations
     )
     household_transitions_refresh(household)
     survey.refresh_from_db()
@@ -109,101 +93,24 @@ def survey_save(
     return survey
 
 
-def survey_results(
-    evaluated: F_.Evaluated,
-    *,
-    members: list[Mapping[str, Any]],
-    on,
-    is_urban: bool,
-    is_ethnic_minority: bool,
-) -> dict[str, Any]:
-    """The fields a save stores from the rules' assessment of a survey (pure; the demo generator
-    calls it too). ``members`` as saved, ``on`` the round's reference date."""
-    result = evaluated.assessment
-    return {
-        "income_per_person": evaluated.income_per_person,
-        "status": SurveyStatus.SURVEYED,
-        "is_urban": is_urban,
-        "is_ethnic_minority": is_ethnic_minority,
-        "member_count": len(members),
-        "members_snapshot": F_.snapshot(members, on),
-        "deprived_count": result.deprived_count,
-        "b2_score": result.b2_score,
-        "poverty_class": result.poverty_class.value,
-    }
-
-
-def survey_deprivations(assessment) -> list[tuple[str, list]]:
-    """(indicator code, reasons as JSON) of every deprived indicator: the SurveyDeprivation rows."""
-    return [
-        (r.indicator.code, [to_json(reason) for reason in r.reasons])
-        for r in assessment.results
-        if r.deprived
-    ]
-
-
-class Step(NamedTuple):
-    """A household's entries in one round, for ``transitions_compute``."""
-
-    periodic: bool
-    poverty_class: str  # of its survey; "" when it has none or is not classified yet
-    arrival: str  # of its survey
-    excluded: bool  # it has an exclusion in this round
-
-
-def transitions_compute(
-    steps: list[Step],
-) -> list[tuple[tuple[str, str] | None, tuple[str, str] | None]]:
-    """Previous class and transition of a household's entries, round by round (pure).
-
-    ``steps`` in round order. For each round: (previous_class, transition) of its exclusions
-    (None when it has none), and of its survey (None when the survey has no class). A periodic
-    round compares with the previous periodic round; a regular (monthly) review with the latest
-    entry before it.
-    """
-    history: list[tuple[bool, str]] = []  # (periodic, class) of counted surveys so far
-    out: list[tuple[tuple[str, str] | None, tuple[str, str] | None]] = []
-    for step in steps:
-        earlier = [h for h in history if h[0]] if step.periodic else history
-        previous = earlier[-1][1] if earlier else None
-        before = [c for _, c in earlier[:-1]]
-        ever_poor, ever_near = POOR in before, NEAR in before
-        exclusion = None
-        if step.excluded:
-            exclusion = (
-                previous or "",
-                transition(
-                    current=None,
-                    previous=PovertyClass(previous) if previous else PovertyClass.NONE,
-                    ever_poor_before=ever_poor,
-                    ever_near_poor_before=ever_near,
-                ).value,
-            )
-        if not step.poverty_class:
-            out.append((exclusion, None))
-            continue
-        arrived = bool(step.arrival)
-        survey = (
-            "" if arrived else (previous or ""),
-            transition(
-                current=PovertyClass(step.poverty_class),
-                previous=None if arrived else (PovertyClass(previous) if previous else None),
-                ever_poor_before=ever_poor,
-                ever_near_poor_before=ever_near,
-                arrived=arrived,
-            ).value,
-        )
-        out.append((exclusion, survey))
-        history.append((step.periodic, step.poverty_class))
-    return out
+def household_update(
+    household: Household, household_data: Mapping[str, Any], members: list[Mapping[str, Any]]
+) -> None:
+    """The household half of a survey save, on the instance (the caller writes it): the page's
+    household fields, the head from the members, the review request answered, a new version."""
+    for field, value in household_data.items():
+        setattr(household, field, value)
+    _sync_head(household, members)
+    if "requested_review" not in household_data:
+        household.requested_review = False  # the request is answered by this survey
+    household.version += 1
 
 
 def household_transitions_refresh(household: Household) -> None:
     """Recompute previous class and transition of every entry of one household.
 
-    Entries are its surveys and exclusions in round order. A periodic round compares with the
-    previous periodic round; a regular (monthly) review with the latest entry before it.
-    Cheap: a household has one entry a round.
+    Entries are its surveys and exclusions in round order (``rules.transitions_across_rounds``,
+    which the set-based import calls too). Cheap: a household has one entry a round.
     """
     surveys = list(
         Survey.objects.filter(household=household)
@@ -215,23 +122,20 @@ def household_transitions_refresh(household: Household) -> None:
     rounds = sorted(
         {s.round for s in surveys} | {e.round for e in exclusions}, key=lambda r: r.starts_on
     )
-    steps = []
+    entries = []
     for round_ in rounds:
         survey = by_round.get(round_.pk)
-        steps.append(
-            Step(
+        entries.append(
+            RoundEntries(
                 periodic=round_.kind == RoundKind.PERIODIC,
+                exclusions=tuple(e for e in exclusions if e.round_id == round_.pk),
+                survey=survey,
                 poverty_class=survey.poverty_class if survey else "",
-                arrival=survey.arrival if survey else "",
-                excluded=any(e.round_id == round_.pk for e in exclusions),
+                arrived=bool(survey and survey.arrival),
             )
         )
-    for round_, (left, entry) in zip(rounds, transitions_compute(steps), strict=True):
-        if left is not None:
-            for exclusion in (e for e in exclusions if e.round_id == round_.pk):
-                _set(exclusion, previous_class=left[0], transition=left[1])
-        if entry is not None:
-            _set(by_round[round_.pk], previous_class=entry[0], transition=entry[1])
+    for entry, (previous, transition) in transitions_across_rounds(entries).items():
+        _set(entry, previous_class=previous, transition=transition)
 
 
 def _set(obj, **values) -> None:

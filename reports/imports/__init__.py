@@ -6,10 +6,14 @@
 - ``files``: file-level safety (size, signature, zip), merged cells, the annotated error report.
 - ``reader``: the workbook into typed rows, streaming (openpyxl read-only mode).
 - ``checks``: the survey page's forms on every row, the household and database rules.
-- ``plan``: what confirming will write, household by household, and the preview of it.
-- ``apply``: the plan written through ``households.services`` in one transaction.
+- ``plan``: what confirming will write, household by household, and the preview of it; the
+  checked rows kept between the check and the confirm (``dump`` / ``load``).
+- ``apply``: the plan written by ``households.services.surveys_save_bulk`` (set-based, one
+  transaction): the same rows and history as ``household_create`` + ``survey_save`` one by one.
 - ``services``: the import as a ``reports.models.Job``; ``tasks``: its Celery tasks.
 
-The indicator recomputes of the many saves are batched with ``households.services.rollups_batched``
-(one per commune, on commit).
+Confirming does not read the workbook again: it loads the rows the forms cleaned at the check
+and runs again only the checks that depend on the database and the user's rights
+(``checks.Checker.recheck``), then compares the plan's digest with the preview's. The indicator
+recomputes are batched with ``households.services.rollups_batched`` (one per commune, on commit).
 """

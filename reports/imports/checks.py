@@ -109,6 +109,21 @@ class Checker:
             progress(1.0)
         return Plan(round_=self.round_, items=items, on_list=on_list)
 
+    def recheck(self, items: list[Item]) -> Plan:
+        """The checks that depend on the database or on the user's rights, for rows the forms
+        already cleaned (``plan.load``): what ``run`` does after the forms, on the same rows.
+        Confirming calls it: the file has not changed since it was checked, the data may have."""
+        codes = {i.row.values["commune"] for i in items}
+        units = Unit.objects.valid_on(self.on).communes().filter(code__in=codes)
+        communes = {u.code: u for u in units}
+        for item in items:
+            item.commune = self._commune(item.row, communes)
+            item.ok = item.commune is not None
+            self.items[item.code] = item
+        self._household_rules(items)
+        on_list = self._against_database(items, predict=False)
+        return Plan(round_=self.round_, items=items, on_list=on_list)
+
     # --- rows --------------------------------------------------------------------------------
 
     def _communes(self) -> dict[str, Unit]:
@@ -278,7 +293,7 @@ class Checker:
                 in_household.add(cid)
                 seen_ids.setdefault(cid, (row.number, item.code))
 
-    def _against_database(self, items: list[Item]) -> dict[int, int]:
+    def _against_database(self, items: list[Item], predict: bool = True) -> dict[int, int]:
         hh, mb = self.parsed.households, self.parsed.members
         existing = _households([i.code for i in items])
         owners = _citizen_id_owners(
@@ -326,7 +341,7 @@ class Checker:
                         "sửa cho đến khi cán bộ huyện trả lại hoặc mở lại."
                     ) % {"commune": item.commune.label},
                 )  # fmt: skip
-            if item.ok:
+            if item.ok and predict:  # for the preview; the writing classifies again
                 evaluated = facts.assess(
                     members=[d for _r, d in item.members],
                     survey=item.survey_data,

@@ -8,16 +8,21 @@ same file twice writes nothing the second time).
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
 
 from areas.models import Unit
 from areas.text import fold
 from households import facts
 from households.forms import HOUSEHOLD_FIELDS
-from households.models import Household, ReviewRound, Survey
+from households.models import Household, Member, ReviewRound, Survey
 from households.services import MEMBER_MODEL_FIELDS
 
 from .reader import Row
@@ -171,3 +176,68 @@ def summarize(plan: Plan, *, sample: int = 30) -> dict:
         ],
         "digest": plan.digest(),
     }
+
+
+# --- the checked rows, kept between the check and the confirm -----------------------------------
+
+STORED_VERSION = 1
+
+
+def dump(plan: Plan) -> bytes:
+    """The file's rows as the forms cleaned them (gzip JSON), so that confirming does not read
+    and clean the workbook again: it re-checks them against the database (``checks.recheck``)."""
+    rows = [
+        {
+            "row": i.row.number,
+            "code": i.code,
+            "commune": i.commune.code,
+            "household": i.household_data,
+            "survey": i.survey_data,
+            "members": [[row.number, data] for row, data in i.members],
+        }
+        for i in plan.items
+    ]
+    data = {"version": STORED_VERSION, "digest": plan.digest(), "items": rows}
+    return gzip.compress(json.dumps(data, cls=DjangoJSONEncoder).encode(), compresslevel=5)
+
+
+def load(content: bytes) -> tuple[str, list[Item]]:
+    """(the digest at the check, the items) from ``dump``; values back to their model types.
+    Raises ``ValueError`` for anything else (then the workbook is checked again)."""
+    try:
+        data = json.loads(gzip.decompress(content))
+    except (OSError, EOFError, json.JSONDecodeError) as exc:
+        raise ValueError("not a stored plan") from exc
+    if not isinstance(data, dict) or data.get("version") != STORED_VERSION:
+        raise ValueError("not a stored plan of this version")
+    items = [
+        Item(
+            row=Row(number=i["row"], values={"commune": i["commune"]}),
+            code=i["code"],
+            household_data=_typed(Household, i["household"]),
+            survey_data=_typed(Survey, i["survey"]),
+            members=[(Row(number=n, values={}), _typed(Member, d)) for n, d in i["members"]],
+        )
+        for i in data["items"]
+    ]
+    return data["digest"], items
+
+
+def _typed(model, values: dict[str, Any]) -> dict[str, Any]:
+    """JSON's strings back to dates and decimals (the other values are JSON's own types)."""
+    typed = dict(values)
+    opts = model._meta
+    for name, value in values.items():
+        if isinstance(value, str) and name in _NOT_JSON[model]:
+            typed[name] = opts.get_field(name).to_python(value)
+    return typed
+
+
+_NOT_JSON = {
+    model: {
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, (models.DateField, models.DecimalField))  # dates, times too
+    }
+    for model in (Household, Member, Survey)
+}

@@ -18,18 +18,16 @@ from django.contrib.auth import get_user_model
 
 from areas.models import Unit, UnitGroup
 from households import facts as F_
+from households.facts import survey_deprivations, survey_results
 from households.models import Exclusion, Household, Member, Survey
+from households.rules import RoundEntries, transitions_across_rounds
 from households.services import (
     MEMBER_MODEL_FIELDS,
-    Step,
     arrival_entry,
     head_fields,
     list_entry,
     move_note,
     moved_entry,
-    survey_deprivations,
-    survey_results,
-    transitions_compute,
 )
 from indicators.selectors import Owner, values_for
 from indicators.services import rollup_start
@@ -86,16 +84,16 @@ def test_every_stored_field_is_what_the_services_compute(rows):
         # the services count a household's current members (round_list_generate, exclusions)
         persons = household.members.filter(is_current=True).count()
         years = sorted(set(entries) | {y for y, _ in exits})
-        steps = [
-            Step(
+        transitions = transitions_across_rounds(
+            RoundEntries(
                 periodic=True,
+                exclusions=tuple(id(x) for year, x in exits if year == y),
+                survey=entries[y].pk if y in entries else None,
                 poverty_class=entries[y].poverty_class if y in entries else "",
-                arrival=entries[y].arrival if y in entries else "",
-                excluded=any(year == y for year, _ in exits),
+                arrived=bool(entries[y].arrival) if y in entries else False,
             )
             for y in years
-        ]
-        transitions = dict(zip(years, transitions_compute(steps), strict=True))
+        )
         surveyed = [y for y, s in entries.items() if s.status == "surveyed"]
         moves = {
             y: x for y, x in exits if y in entries and x.note == move_note(entries[y].commune.label)
@@ -145,6 +143,7 @@ def test_every_stored_field_is_what_the_services_compute(rows):
                     standard=s.round.get_standard(),
                 )
                 expected.update(facts)
+                expected.update(status="surveyed")
                 expected.update(
                     survey_results(
                         evaluated,
@@ -161,7 +160,7 @@ def test_every_stored_field_is_what_the_services_compute(rows):
                     assert [{k: m[k] for k in SNAPSHOT_FIELDS} for m in saved] == [
                         {k: m[k] for k in SNAPSHOT_FIELDS} for m in members[pk]
                     ], household.code
-            left, counted = transitions[year]
+            counted = transitions.get(s.pk)
             if counted is not None:  # household_transitions_refresh
                 expected.update(previous_class=counted[0], transition=counted[1])
             actual = {f: getattr(s, f) for f in SURVEY_FIELDS}
@@ -172,7 +171,7 @@ def test_every_stored_field_is_what_the_services_compute(rows):
             checked[s.status] += 1
             checked["deprivations"] += len(stored)
         for year, x in exits:  # household_exclude / household_move
-            left = transitions[year][0]
+            left = transitions[id(x)]
             assert (x.member_count, x.previous_class, x.transition, x.created_by_id) == (
                 persons,
                 left[0],

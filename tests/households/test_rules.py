@@ -22,12 +22,14 @@ from households.rules import (
     HouseholdFacts,
     MemberFacts,
     Reason,
+    RoundEntries,
     age_on,
     assess,
     balance_holds,
     classify,
     evaluate,
     transition,
+    transitions_across_rounds,
 )
 from households.standards import (
     ND07_2021,
@@ -666,3 +668,24 @@ def test_balance_holds_example_and_rejects_negative_counts():
     assert not balance_holds(10, 10, counts, BALANCE_POOR)
     with pytest.raises(ValueError):
         balance_holds(10, 8, {T.NEWLY_POOR: -1}, BALANCE_POOR)
+
+
+def test_transitions_across_rounds():
+    """A household's entries in order: 2023 poor, 2024 none, a monthly review near-poor, 2025
+    it left one commune's list and arrived poor on another's, 2026 still pending."""
+    rounds = [
+        RoundEntries(periodic=True, survey="s23", poverty_class="poor"),
+        RoundEntries(periodic=True, survey="s24", poverty_class="none"),
+        RoundEntries(periodic=False, survey="m24", poverty_class="near_poor"),
+        RoundEntries(periodic=True, exclusions=("x25",), survey="s25", poverty_class="poor",
+                     arrived=True),
+        RoundEntries(periodic=True, survey="s26"),
+    ]  # fmt: skip
+    assert transitions_across_rounds(rounds) == {
+        "s23": ("", T.NEWLY_POOR.value),
+        "s24": ("poor", T.POOR_TO_NONE.value),
+        "m24": ("none", T.NEWLY_NEAR_POOR.value),  # a monthly review: the latest entry before
+        # a periodic round compares with the previous periodic round, not the monthly review
+        "x25": ("none", T.DEPARTED_NONE.value),
+        "s25": ("", T.OTHER_INCREASE_POOR.value),
+    }

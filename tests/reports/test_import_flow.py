@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from households import facts
-from households import services as household_services
 from households.models import Household, Member, Survey, SurveyDeprivation
+from households.services import bulk, rows
 from reports.imports import services
 from reports.models import Job, JobStatus
 from tests.conftest import unit
@@ -210,22 +210,27 @@ def test_a_survey_saved_after_the_check_stops_the_write(cast, round_, on_list):
     assert not Household.objects.filter(code="MOI3").exists()
 
 
-def test_a_failure_while_writing_rolls_everything_back(cast, round_):
+def test_a_failure_while_writing_rolls_everything_back(cast, round_, monkeypatch):
+    """The write fails in its second batch of households, after the first was written."""
     job = validate(cast.officer, round_, xlsx(*three_new(), round_))
-    real = household_services.survey_save
+    monkeypatch.setattr(bulk, "BULK_BATCH", 2)
+    real = rows.insert
     calls = []
 
-    def flaky(**kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-        return real(**kwargs)
+    def flaky(model, rows, *args, **kwargs):
+        if model is SurveyDeprivation:
+            calls.append(1)
+            if len(calls) == 2:
+                raise RuntimeError("disk full")
+        return real(model, rows, *args, **kwargs)
 
-    with mock.patch("households.services.survey_save", side_effect=flaky):
-        job = confirm(cast.officer, job)
+    monkeypatch.setattr(rows, "insert", flaky)
+    job = confirm(cast.officer, job)
+    assert len(calls) == 2
     assert job.status == JobStatus.FAILED
     assert "không có gì được ghi" in job.error
     assert not Household.objects.exists() and not Member.objects.exists()
+    assert not Survey.history.exists() and not Household.history.exists()
 
 
 def test_one_rollup_per_commune_after_commit(cast, round_, django_capture_on_commit_callbacks):
