@@ -103,18 +103,20 @@ def rollup_part(*, run: RollupRun, commune_ids: list[int]) -> None:
     """Compute and store the totals of some communes; the last part queues the merge."""
     from .tasks import rollup_merge_task
 
-    run.refresh_from_db()
-    if run.status == RunStatus.FAILED:
+    round_ = run.round
+    if RollupRun.objects.filter(pk=run.pk, status=RunStatus.FAILED).exists():
         return
     RollupRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(status=RunStatus.RUNNING)
-    totals = totals_by_commune(run.round, commune_ids)  # the heavy query, outside the lock
+    totals = totals_by_commune(round_, commune_ids)  # the heavy query, outside the lock
     now = timezone.now()
     with transaction.atomic():
-        ReviewRound.objects.select_for_update().get(pk=run.round_id)
-        _commune_totals_store(run.round, commune_ids, totals, now)
+        ReviewRound.objects.select_for_update().filter(pk=round_.pk).values_list("pk").get()
+        _commune_totals_store(round_, commune_ids, totals, now)
         RollupRun.objects.filter(pk=run.pk).update(done_parts=F("done_parts") + 1)
-        run.refresh_from_db()
-        if run.done_parts == run.total_parts:
+        done, total = (
+            RollupRun.objects.filter(pk=run.pk).values_list("done_parts", "total_parts").get()
+        )
+        if done == total:
             transaction.on_commit(lambda: rollup_merge_task.delay(run.pk))
 
 
