@@ -7,7 +7,8 @@ survey save.
 For every periodic round (or the --year ones):
 
 - the floor: bench/floor.sql, one hand-written PostgreSQL statement computing the per-unit
-  totals from the raw rows (every commune, every unit up the tree, every group);
+  totals from the raw rows (every commune, every unit up the tree, every group), run without
+  JIT like the rollup's own statements;
 - the portal's full recompute, ``indicators.services.rollup_start`` with the tasks inline (every
   part, then the merge, in this process: every query counted);
 - their ratio (median of --repeat runs each, after one untimed floor run that warms the cache for
@@ -22,6 +23,10 @@ different sizes (re-saving an entry's own answers, tasks inline): the incrementa
 time (its RollupRun), queries, and the program values' ``computed_at`` before and after (a survey
 save must not recompute them). The database is changed (recomputed values, re-saved entries):
 use a bench copy.
+
+With --celery the full recompute is queued to Celery workers started apart (REDIS_URL set,
+e.g. two `celery -A povertyportal worker -c 1` processes): its wall time from the request to the
+run's end, against the same floor.
 
 Also printed: PostgreSQL backend CPU, peak memory of this process (getrusage ru_maxrss) and the
 load average. --record appends the output, with the command, to bench/results/rollup.txt.
@@ -43,7 +48,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertyportal.settings")
-os.environ["REDIS_URL"] = ""  # inline tasks: one process, every query counted
+if "--celery" not in sys.argv:
+    os.environ["REDIS_URL"] = ""  # inline tasks: one process, every query counted
 
 import django
 
@@ -97,8 +103,10 @@ def vacuum_if_needed() -> None:
 
 def floor(round_: ReviewRound, parallel: bool = True) -> tuple[float, float, list[dict]]:
     """Wall time and backend CPU of the floor; ``parallel=False``: in one process (the CPU
-    of parallel workers is not the backend's)."""
+    of parallel workers is not the backend's). Without JIT, as the rollup runs (rollups.jit_off):
+    compiling costs this statement more than it saves."""
     with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
         if not parallel:
             cursor.execute("SET max_parallel_workers_per_gather = 0")
         cpu, started = backend_cpu(), time.perf_counter()
@@ -107,11 +115,21 @@ def floor(round_: ReviewRound, parallel: bool = True) -> tuple[float, float, lis
         wall, cpu = time.perf_counter() - started, backend_cpu() - cpu
         names = [c[0] for c in cursor.description]
         cursor.execute("RESET max_parallel_workers_per_gather")
+        cursor.execute("RESET jit")
     return wall, cpu, [dict(zip(names, r, strict=True)) for r in rows]
 
 
-def full(round_: ReviewRound) -> tuple[float, float, int, RollupRun]:
-    """Wall time, CPU (this process and its backend) and queries of a full recompute."""
+def full(round_: ReviewRound, celery: bool = False) -> tuple[float, float, int, RollupRun]:
+    """Wall time, CPU (this process and its backend) and queries of a full recompute; with
+    ``celery``: queued to the running workers, wall time until the run is done (CPU and
+    queries are the workers')."""
+    if celery:
+        started = time.perf_counter()
+        run = services.rollup_start(round_=round_)  # outside a transaction: queued at once
+        while run.status not in ("done", "failed"):
+            time.sleep(0.02)
+            run.refresh_from_db()
+        return time.perf_counter() - started, float("nan"), 0, run
     with CaptureQueriesContext(connection) as queries:
         cpu, started = backend_cpu() + time.process_time(), time.perf_counter()
         run = services.rollup_start(round_=round_)  # outside a transaction: runs at once
@@ -146,7 +164,7 @@ def runs(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} s (runs {', '.join(f'{x:.2f}' for x in values)})"
 
 
-def bench_full(round_: ReviewRound, repeat: int) -> None:
+def bench_full(round_: ReviewRound, repeat: int, celery: bool = False) -> None:
     entries = Survey.objects.filter(round=round_).count()
     floor(round_)  # warm the cache for both
     walls, serial, serial_cpu, fulls, full_cpu = [], [], [], [], []
@@ -157,21 +175,38 @@ def bench_full(round_: ReviewRound, repeat: int) -> None:
         wall, cpu, _rows = floor(round_, parallel=False)
         serial.append(wall)
         serial_cpu.append(cpu)
-        wall, cpu, queries, run = full(round_)
+        wall, cpu, queries, run = full(round_, celery)
         fulls.append(wall)
         full_cpu.append(cpu)
     f, f1, p = statistics.median(walls), statistics.median(serial), statistics.median(fulls)
     c1, pc = statistics.median(serial_cpu), statistics.median(full_cpu)
     values = IndicatorValue.objects.filter(round=round_).count()
+    if celery:
+        workers = celery_workers()
+        recompute = (
+            f"  full recompute on {len(workers)} worker processes ({', '.join(workers)}) "
+            f"{runs(fulls)}, {values:,} stored values\n"
+            f"  ratio {p / f:.2f}x the floor ({p / f1:.2f}x the one-process floor)\n"
+        )
+    else:
+        recompute = (
+            f"  full recompute {runs(fulls)}, CPU {pc:.2f} s (Python + PostgreSQL), "
+            f"{queries} queries, {values:,} stored values\n"
+            f"  ratio {p / f:.2f}x the floor ({p / f1:.2f}x the one-process floor; "
+            f"CPU {pc / c1:.2f}x)\n"
+        )
     print(
         f"{round_}: {entries:,} entries, {run.total_parts} parts, status {run.status}\n"
         f"  floor {runs(walls)}; in one process {runs(serial)}, CPU {c1:.2f} s\n"
-        f"  full recompute {runs(fulls)}, CPU {pc:.2f} s (Python + PostgreSQL), "
-        f"{queries} queries, {values:,} stored values\n"
-        f"  ratio {p / f:.2f}x the floor ({p / f1:.2f}x the one-process floor; "
-        f"CPU {pc / c1:.2f}x)\n"
-        f"  {compare(round_, rows)}; {load()}"
+        f"{recompute}  {compare(round_, rows)}; {load()}"
     )
+
+
+def celery_workers() -> list[str]:
+    from povertyportal.celery import app
+
+    replies = app.control.inspect(timeout=2).stats() or {}
+    return sorted(f"{name} -c {info['pool']['max-concurrency']}" for name, info in replies.items())
 
 
 ANSWERS = (  # what the survey form sends (households.forms)
@@ -235,6 +270,11 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=7)
     parser.add_argument("--year", type=int, action="append", help="only these rounds")
     parser.add_argument("--record", action="store_true", help="append to results/rollup.txt")
+    parser.add_argument(
+        "--celery",
+        action="store_true",
+        help="queue the full recompute to the Celery workers of REDIS_URL (started apart)",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("the floor is PostgreSQL SQL: point DATABASE_URL at a PostgreSQL bench copy")
@@ -257,9 +297,9 @@ def main() -> None:
         if args.year:
             rounds = rounds.filter(year__in=args.year)
         for round_ in rounds:
-            bench_full(round_, args.repeat)
+            bench_full(round_, args.repeat, args.celery)
         open_round = ReviewRound.objects.filter(status="open").order_by("-starts_on").first()
-        if open_round and args.saves:
+        if open_round and args.saves and not args.celery:
             bench_incremental(open_round, args.saves)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"total {time.perf_counter() - wall:.1f} s, PostgreSQL backend CPU "

@@ -7,8 +7,9 @@ pre-reform commune counts in rounds on the old tree only), added up the tree and
 - Projects and models are counted once per area even when they span several communes: the
   (project, commune) pairs of the year's approved projects, a few hundred rows.
 - The shares (able workers of poor households supported, poor and near-poor households with a
-  member in sustainable employment) are sums over communes: one grouped query counts them per
-  commune, and a unit or group adds up its communes.
+  member in sustainable employment) are sums over communes: counted per commune (the workers
+  from the poor households' members, the employment from the few employment records over the
+  communes' stored totals), and a unit or group adds up its communes.
 - Staff trained: one query per district and for the province (staff are not households).
 
 Survey saves do not touch these values (their cost must not grow with the province). The
@@ -30,12 +31,11 @@ from django.db.models import Count, Exists, OuterRef, Q
 from areas.models import Unit
 from households.models import Member, ReviewRound, Survey
 
-from .models import Indicator, IndicatorValue
+from .models import CommuneTotals, Indicator, IndicatorValue
 from .rollups import NEAR, POOR, owner_pairs
 from .rules import rate
 
 DISTINCT = ("projects_approved", "models_built", "models_replicated")  # counted once per owner
-SHARES = ("workers_supported_share", "sustainable_employment_share")  # sums over communes
 STAFF = "staff_trained_share"
 
 
@@ -67,52 +67,66 @@ def _project_pairs(round_: ReviewRound) -> dict[str, list[tuple[int, int]]]:
     }
 
 
-def shares_by_commune(
-    round_: ReviewRound, communes: Collection[int] | None = None
-) -> dict[str, dict[int, tuple[int, int]]]:
-    """{share: {commune id: (numerator, denominator)}} of the round, for some communes or all:
-    two grouped queries on the (round, commune, class) index."""
+def workers_by_commune(round_: ReviewRound, communes: Collection[int]) -> dict[int, tuple]:
+    """{commune id: (supported, able workers)}: able workers of the communes' poor households
+    (working age on the round's date), and those of them who completed a production-technique
+    or vocational course during the year. Work in proportion to the poor households' members
+    (the survey index is keyed by round, commune and class)."""
     from projects.choices import CourseKind
-    from projects.models import CourseParticipant, EmploymentRecord
+    from projects.models import CourseParticipant
 
     day = round_.reference_date
-    where = {} if communes is None else {"household__surveys__commune_id__in": list(communes)}
-    # Able workers of poor households (working age on the round's date), and those of them who
-    # completed a production-technique or vocational course during the year.
     trained = CourseParticipant.objects.filter(
         member=OuterRef("pk"),
         completed=True,
         course__kind__in=(CourseKind.TECHNIQUE, CourseKind.VOCATIONAL),
         course__ends_on__year=round_.year,
     )
-    workers = (
+    rows = (
         Member.objects.filter(
             household__surveys__round=round_,
+            household__surveys__commune_id__in=list(communes),
             household__surveys__effective_class=POOR,
             is_current=True,
             birth_date__lte=_years_before(day, 15),
             birth_date__gt=_years_before(day, 60),
             household__no_working_capacity=False,
-            **where,
         )
         .order_by()
         .values_list("household__surveys__commune_id")
         .annotate(n=Count("pk", filter=Q(Exists(trained))), d=Count("pk"))
     )
-    employed = EmploymentRecord.objects.filter(
-        member__household=OuterRef("household_id"), is_sustainable=True, starts_on__lte=day
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-    listed = Survey.objects.filter(round=round_, effective_class__in=(POOR, NEAR))
-    if communes is not None:
-        listed = listed.filter(commune_id__in=list(communes))
-    households = (
-        listed.order_by()
-        .values_list("commune_id")
-        .annotate(n=Count("pk", filter=Q(Exists(employed))), d=Count("pk"))
+    return {commune: (n, d) for commune, n, d in rows}
+
+
+def employment_by_commune(round_: ReviewRound, communes: Collection[int]) -> dict[int, tuple]:
+    """{commune id: (households with a member in sustainable employment, poor and near-poor
+    households)}: the numerator from the employment records (few), the denominator from the
+    communes' stored totals (``poor_or_near``), so no pass over the round's households."""
+    from projects.models import EmploymentRecord
+
+    day = round_.reference_date
+    employed = (
+        EmploymentRecord.objects.filter(is_sustainable=True, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .values("member__household_id")
     )
+    ids = list(communes)
+    numerators = dict(
+        Survey.objects.filter(
+            round=round_,
+            commune_id__in=ids,
+            effective_class__in=(POOR, NEAR),
+            household_id__in=employed,
+        )
+        .order_by()
+        .values_list("commune_id")
+        .annotate(n=Count("pk"))
+    )
+    listed = CommuneTotals.objects.filter(round=round_, commune_id__in=ids)
     return {
-        "workers_supported_share": {c: (n, d) for c, n, d in workers},
-        "sustainable_employment_share": {c: (n, d) for c, n, d in households},
+        commune: (numerators.get(commune, 0), data.get("poor_or_near", 0))
+        for commune, data in listed.values_list("commune_id", "data")
     }
 
 
@@ -126,6 +140,7 @@ def program_values_store(
     if not indicators:
         return 0
     pairs = owner_pairs(round_)
+    every_commune = {commune for kind, _owner, commune in pairs if kind == "unit"}
     if communes is not None:
         communes = set(communes)
         wanted = {(kind, owner) for kind, owner, commune in pairs if commune in communes}
@@ -148,7 +163,11 @@ def program_values_store(
                 values.append(_value(indicators[code], round_, owner, len(items), None,
                                      len(items), computed_at))  # fmt: skip
 
-    shares = _shares_with_stored(round_, communes, indicators)
+    shares = {}
+    if "workers_supported_share" in indicators:
+        shares["workers_supported_share"] = _workers(round_, every_commune, communes, indicators)
+    if "sustainable_employment_share" in indicators:
+        shares["sustainable_employment_share"] = employment_by_commune(round_, every_commune)
     for code, by_commune in shares.items():
         for owner, owner_communes in below.items():
             n = sum(by_commune.get(c, (0, 0))[0] for c in owner_communes)
@@ -172,26 +191,21 @@ def program_values_store(
     return len(values)
 
 
-def _shares_with_stored(round_, communes, indicators) -> dict[str, dict[int, tuple[int, int]]]:
-    """Per-commune (numerator, denominator) of the shares: counted afresh for the given communes
-    (all when None), read from the stored commune values for the others."""
-    fresh = shares_by_commune(round_, communes)
-    result = {}
-    for code in SHARES:
-        if code not in indicators:
-            continue
-        by_commune = {}
-        if communes is not None:
-            stored = IndicatorValue.objects.filter(
-                round=round_, indicator=indicators[code], unit__level="commune"
-            ).exclude(unit_id__in=communes)
-            by_commune = {
-                unit_id: (int(n), int(d))
-                for unit_id, n, d in stored.values_list("unit_id", "numerator", "denominator")
-            }
-        by_commune.update(fresh[code])
-        result[code] = by_commune
-    return result
+def _workers(round_, every_commune, communes, indicators) -> dict[int, tuple]:
+    """Workers per commune: counted afresh for the given communes (all when None), read back
+    from the stored commune values for the others (a refresh must not count the province)."""
+    if communes is None:
+        return workers_by_commune(round_, every_commune)
+    stored = IndicatorValue.objects.filter(
+        round=round_,
+        indicator=indicators["workers_supported_share"],
+        unit_id__in=every_commune - set(communes),
+    )
+    by_commune = {
+        unit_id: (int(n), int(d))
+        for unit_id, n, d in stored.values_list("unit_id", "numerator", "denominator")
+    }
+    return by_commune | workers_by_commune(round_, communes)
 
 
 def _value(indicator, round_, owner, numerator, denominator, value, computed_at):

@@ -29,7 +29,7 @@ from households.models import ReviewRound, Survey
 from . import catalog
 from .models import CommuneTotals, Indicator, RollupRun, RunStatus
 from .program import program_values_store
-from .rollups import owners_of, totals_by_commune, values_by_owner_store
+from .rollups import jit_off, owners_of, totals_by_commune, values_by_owner_store
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +142,7 @@ def rollup_merge(*, run: RollupRun) -> None:
     round_ = run.round
     with transaction.atomic():
         ReviewRound.objects.select_for_update().get(pk=round_.pk)  # one writer per round
+        jit_off()
         now = timezone.now()
         values_by_owner_store(round_, now)
         program_values_store(round_=round_, computed_at=now)
@@ -167,6 +168,7 @@ def rollup_commune(*, round_: ReviewRound, commune: Unit) -> RollupRun:
         totals = totals_by_commune(round_, [commune.pk])
         with transaction.atomic():
             ReviewRound.objects.select_for_update().get(pk=round_.pk)
+            jit_off()
             now = timezone.now()
             _commune_totals_store(round_, [commune.pk], totals, now)
             values_by_owner_store(round_, now, owners=owners_of(round_, {commune.pk}))
@@ -202,6 +204,7 @@ def program_refresh(
             continue
         with transaction.atomic():
             ReviewRound.objects.select_for_update().get(pk=round_.pk)
+            jit_off()
             written += program_values_store(
                 round_=round_, computed_at=timezone.now(), communes=communes, staff=staff
             )
