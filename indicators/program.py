@@ -6,44 +6,38 @@ pre-reform commune counts in rounds on the old tree only), added up the tree and
 
 - Projects and models are counted once per area even when they span several communes: the
   (project, commune) pairs of the year's approved projects, a few hundred rows.
-- The shares (able workers of poor households supported, poor and near-poor households with a
-  member in sustainable employment) are sums over communes: counted per commune (the workers
-  from the poor households' members, the employment from the few employment records over the
-  communes' stored totals), and a unit or group adds up its communes.
+- The shares (able workers of poor households supported by a production course, poor and
+  near-poor households with a member in sustainable employment) are sums over communes of
+  counts kept in the communes' stored totals (``CommuneTotals``: ``workers`` and
+  ``workers_supported``, counted by the rollup's parts with the rest of a commune's totals, and
+  ``poor_or_near``) and of the employment records (few). Adding them up reads no household, so
+  a full recompute's merge costs the same at any province size.
 - Staff trained: one query per district and for the province (staff are not households).
 
-Survey saves do not touch these values (their cost must not grow with the province). The
-projects app's services call ``program_refresh`` (through ``program_refresh_task``) for the
-communes a project, a course or an employment record concerns: it recounts those communes and
-re-adds only their lines and groups, the other communes' counts read back from their stored
-values. A full recompute (``services.rollup_merge``) recounts everything; the nightly one
-brings the shares' denominators up to date with the day's survey saves.
+Survey saves recompute their commune's totals (workers included) but not these values: their
+cost must not grow with the province. The projects app's services call ``program_refresh``
+(through ``program_refresh_task``) for the communes a project, a course or an employment record
+concerns: it recounts those communes' workers and rewrites the program values of their lines and
+groups only. A full recompute (``services.rollup_merge``) rewrites them all; the nightly one
+brings the shares up to date with the day's survey saves.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from areas.models import Unit
-from households.models import Member, ReviewRound, Survey
+from households.models import ReviewRound, Survey
 
 from .models import CommuneTotals, Indicator, IndicatorValue
-from .rollups import NEAR, POOR, owner_pairs
+from .rollups import NEAR, POOR, owner_pairs, workers_by_commune
 from .rules import rate
 
 DISTINCT = ("projects_approved", "models_built", "models_replicated")  # counted once per owner
 STAFF = "staff_trained_share"
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def _project_pairs(round_: ReviewRound) -> dict[str, list[tuple[int, int]]]:
@@ -67,42 +61,9 @@ def _project_pairs(round_: ReviewRound) -> dict[str, list[tuple[int, int]]]:
     }
 
 
-def workers_by_commune(round_: ReviewRound, communes: Collection[int]) -> dict[int, tuple]:
-    """{commune id: (supported, able workers)}: able workers of the communes' poor households
-    (working age on the round's date), and those of them who completed a production-technique
-    or vocational course during the year. Work in proportion to the poor households' members
-    (the survey index is keyed by round, commune and class)."""
-    from projects.choices import CourseKind
-    from projects.models import CourseParticipant
-
-    day = round_.reference_date
-    trained = CourseParticipant.objects.filter(
-        member=OuterRef("pk"),
-        completed=True,
-        course__kind__in=(CourseKind.TECHNIQUE, CourseKind.VOCATIONAL),
-        course__ends_on__year=round_.year,
-    )
-    rows = (
-        Member.objects.filter(
-            household__surveys__round=round_,
-            household__surveys__commune_id__in=list(communes),
-            household__surveys__effective_class=POOR,
-            is_current=True,
-            birth_date__lte=_years_before(day, 15),
-            birth_date__gt=_years_before(day, 60),
-            household__no_working_capacity=False,
-        )
-        .order_by()
-        .values_list("household__surveys__commune_id")
-        .annotate(n=Count("pk", filter=Q(Exists(trained))), d=Count("pk"))
-    )
-    return {commune: (n, d) for commune, n, d in rows}
-
-
-def employment_by_commune(round_: ReviewRound, communes: Collection[int]) -> dict[int, tuple]:
-    """{commune id: (households with a member in sustainable employment, poor and near-poor
-    households)}: the numerator from the employment records (few), the denominator from the
-    communes' stored totals (``poor_or_near``), so no pass over the round's households."""
+def employed_by_commune(round_: ReviewRound, communes: Collection[int]) -> dict[int, int]:
+    """{commune id: poor and near-poor households with a member in sustainable employment on
+    the round's date}, from the employment records (few): no pass over the round's households."""
     from projects.models import EmploymentRecord
 
     day = round_.reference_date
@@ -111,11 +72,10 @@ def employment_by_commune(round_: ReviewRound, communes: Collection[int]) -> dic
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
         .values("member__household_id")
     )
-    ids = list(communes)
-    numerators = dict(
+    return dict(
         Survey.objects.filter(
             round=round_,
-            commune_id__in=ids,
+            commune_id__in=list(communes),
             effective_class__in=(POOR, NEAR),
             household_id__in=employed,
         )
@@ -123,11 +83,17 @@ def employment_by_commune(round_: ReviewRound, communes: Collection[int]) -> dic
         .values_list("commune_id")
         .annotate(n=Count("pk"))
     )
-    listed = CommuneTotals.objects.filter(round=round_, commune_id__in=ids)
-    return {
-        commune: (numerators.get(commune, 0), data.get("poor_or_near", 0))
-        for commune, data in listed.values_list("commune_id", "data")
-    }
+
+
+def commune_workers_store(round_: ReviewRound, communes: Collection[int]) -> None:
+    """Recount the workers of these communes' stored totals (after a course's completions
+    changed: the other totals only change with the entries). Inside the round's lock."""
+    fresh = workers_by_commune(round_, communes)
+    rows = list(CommuneTotals.objects.filter(round=round_, commune_id__in=list(communes)))
+    for row in rows:
+        supported, workers = fresh.get(row.commune_id, (0, 0))
+        row.data = row.data | {"workers": workers, "workers_supported": supported}
+    CommuneTotals.objects.bulk_update(rows, ["data"])
 
 
 def program_values_store(
@@ -141,6 +107,11 @@ def program_values_store(
         return 0
     pairs = owner_pairs(round_)
     every_commune = {commune for kind, _owner, commune in pairs if kind == "unit"}
+    totals = dict(
+        CommuneTotals.objects.filter(round=round_, commune_id__in=list(every_commune)).values_list(
+            "commune_id", "data"
+        )
+    )
     if communes is not None:
         communes = set(communes)
         wanted = {(kind, owner) for kind, owner, commune in pairs if commune in communes}
@@ -163,11 +134,17 @@ def program_values_store(
                 values.append(_value(indicators[code], round_, owner, len(items), None,
                                      len(items), computed_at))  # fmt: skip
 
-    shares = {}
-    if "workers_supported_share" in indicators:
-        shares["workers_supported_share"] = _workers(round_, every_commune, communes, indicators)
-    if "sustainable_employment_share" in indicators:
-        shares["sustainable_employment_share"] = employment_by_commune(round_, every_commune)
+    employed = employed_by_commune(round_, every_commune)
+    shares = {  # {code: {commune: (numerator, denominator)}}
+        "workers_supported_share": {
+            c: (data.get("workers_supported", 0), data.get("workers", 0))
+            for c, data in totals.items()
+        },
+        "sustainable_employment_share": {
+            c: (employed.get(c, 0), data.get("poor_or_near", 0)) for c, data in totals.items()
+        },
+    }
+    shares = {code: by_commune for code, by_commune in shares.items() if code in indicators}
     for code, by_commune in shares.items():
         for owner, owner_communes in below.items():
             n = sum(by_commune.get(c, (0, 0))[0] for c in owner_communes)
@@ -189,23 +166,6 @@ def program_values_store(
     stale.delete()
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     return len(values)
-
-
-def _workers(round_, every_commune, communes, indicators) -> dict[int, tuple]:
-    """Workers per commune: counted afresh for the given communes (all when None), read back
-    from the stored commune values for the others (a refresh must not count the province)."""
-    if communes is None:
-        return workers_by_commune(round_, every_commune)
-    stored = IndicatorValue.objects.filter(
-        round=round_,
-        indicator=indicators["workers_supported_share"],
-        unit_id__in=every_commune - set(communes),
-    )
-    by_commune = {
-        unit_id: (int(n), int(d))
-        for unit_id, n, d in stored.values_list("unit_id", "numerator", "denominator")
-    }
-    return by_commune | workers_by_commune(round_, communes)
 
 
 def _value(indicator, round_, owner, numerator, denominator, value, computed_at):

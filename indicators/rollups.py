@@ -39,6 +39,9 @@ POOR, NEAR, AVERAGE = (c.value for c in (PovertyClass.POOR, PovertyClass.NEAR_PO
 CLASS_KEY = {POOR: "poor", NEAR: "near"}
 TRANSITION_CODES = [code for code, _, _ in TRANSITIONS]
 FORMULAS = ("count", "rate", "reduction")  # Indicator.kind evaluated here; "program": program.py
+# Counted per commune with the other totals (the households' part of a program share), read by
+# program.py: able workers of poor households, and those supported by a production course.
+PROGRAM_FIELDS = ["workers", "workers_supported"]
 
 
 def fields() -> list[str]:
@@ -52,7 +55,7 @@ def fields() -> list[str]:
     base += [f"t_{code}" for code in TRANSITION_CODES]
     for cls in CLASS_KEY.values():
         base += [f"dep_{cls}_{code}" for code, _, _ in indicator_codes()]
-    return base
+    return base + PROGRAM_FIELDS
 
 
 FIELDS = fields()
@@ -171,8 +174,9 @@ WHERE c.id IN ({ids}) AND (s.s_commune_id IS NOT NULL OR x.x_commune_id IS NOT N
 
 
 def totals_by_commune(round_: ReviewRound, commune_ids: Iterable[int]) -> dict[int, dict]:
-    """Totals of the given communes in a round: {commune_id: {field: int}}, one SQL statement.
-    A commune with neither entries nor exclusions in the round has no totals."""
+    """Totals of the given communes in a round: {commune_id: {field: int}}, one SQL statement,
+    and one more for the workers of poor households (``workers_by_commune``). A commune with
+    neither entries nor exclusions in the round has no totals."""
     ids = sorted(set(commune_ids))
     if not ids:
         return {}
@@ -195,7 +199,53 @@ def totals_by_commune(round_: ReviewRound, commune_ids: Iterable[int]) -> dict[i
         vector["communes"] = 1
         vector["accepted"] = 1 if record["accepted_id"] is not None else 0
         totals[record["commune_id"]] = vector
+    for commune, (supported, workers) in workers_by_commune(round_, list(totals)).items():
+        totals[commune].update(workers=workers, workers_supported=supported)
     return totals
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def workers_by_commune(round_: ReviewRound, communes: Collection[int]) -> dict[int, tuple]:
+    """{commune id: (supported, able workers)}: current members of working age on the round's
+    date of the communes' poor households able to work, and those of them who completed a
+    production-technique or vocational course during the round's year. Work in proportion to
+    the poor households' members: the entries index is keyed by round, commune and class."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from households.models import Member
+    from projects.choices import CourseKind
+    from projects.models import CourseParticipant
+
+    if not communes:
+        return {}
+    day = round_.reference_date
+    trained = CourseParticipant.objects.filter(
+        member=OuterRef("pk"),
+        completed=True,
+        course__kind__in=(CourseKind.TECHNIQUE, CourseKind.VOCATIONAL),
+        course__ends_on__year=round_.year,
+    )
+    rows = (
+        Member.objects.filter(
+            household__surveys__round=round_,
+            household__surveys__commune_id__in=list(communes),
+            household__surveys__effective_class=POOR,
+            is_current=True,
+            birth_date__lte=_years_before(day, 15),
+            birth_date__gt=_years_before(day, 60),
+            household__no_working_capacity=False,
+        )
+        .order_by()
+        .values_list("household__surveys__commune_id")
+        .annotate(n=Count("pk", filter=Q(Exists(trained))), d=Count("pk"))
+    )
+    return {commune: (n, d) for commune, n, d in rows}
 
 
 # --- units and groups -------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from households.models import ReviewRound, Survey
 
 from . import catalog
 from .models import CommuneTotals, Indicator, RollupRun, RunStatus
-from .program import program_values_store
+from .program import commune_workers_store, program_values_store
 from .rollups import jit_off, owners_of, totals_by_commune, values_by_owner_store
 
 log = logging.getLogger(__name__)
@@ -205,6 +205,7 @@ def program_refresh(
         with transaction.atomic():
             ReviewRound.objects.select_for_update().get(pk=round_.pk)
             jit_off()
+            commune_workers_store(round_, communes)
             written += program_values_store(
                 round_=round_, computed_at=timezone.now(), communes=communes, staff=staff
             )
