@@ -271,8 +271,25 @@ class Survey(models.Model):
         indexes = [
             models.Index(fields=["round", "commune", "poverty_class"]),
             models.Index(fields=["round", "status"]),
+            # Class filters, list totals, exports and the rollup (indicators.rollups,
+            # bench/floor.sql) read a round's entries through this index; it carries every
+            # column the rollup counts, so that a round's totals are an index-only scan of a few
+            # MB instead of a visit to every page of the table (a round's entries are spread over
+            # all of them). The INCLUDE part is PostgreSQL's; SQLite gets the plain key.
             models.Index(
-                fields=["round", "commune", "effective_class"], name="survey_round_commune_class"
+                fields=["round", "commune", "effective_class"],
+                include=[
+                    "status",
+                    "member_count",
+                    "is_ethnic_minority",
+                    "arrival",
+                    "previous_class",
+                    "transition",
+                    "poverty_class",
+                    "household",
+                    "id",
+                ],
+                name="survey_round_commune_class",
             ),
         ]
 

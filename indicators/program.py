@@ -1,140 +1,175 @@
 """Program outputs (projects, models, trainings, employment) as indicator values of a round.
 
 Counted for the round's year on the units valid at the round's date (a project filed on a
-pre-reform commune counts in rounds on the old tree only), added up the tree and into groups.
-Projects and models are counted once per area even when they span several communes. A handful
-of queries per round: the pairs (project, commune), the people, and one per district or group
-for the staff-training share.
+pre-reform commune counts in rounds on the old tree only), added up the tree and into groups
+(``rollups.owner_pairs``: the same owners as every other value).
+
+- Projects and models are counted once per area even when they span several communes: the
+  (project, commune) pairs of the year's approved projects, a few hundred rows.
+- The shares (able workers of poor households supported by a production course, poor and
+  near-poor households with a member in sustainable employment) are sums over communes of
+  counts kept in the communes' stored totals (``CommuneTotals``: ``workers`` and
+  ``workers_supported``, counted by the rollup's parts with the rest of a commune's totals, and
+  ``poor_or_near``) and of the employment records (few). Adding them up reads no household, so
+  a full recompute's merge costs the same at any province size.
+- Staff trained: one query per district and for the province (staff are not households).
+
+Survey saves recompute their commune's totals (workers included) but not these values: their
+cost must not grow with the province. The projects app's services call ``program_refresh``
+(through ``program_refresh_task``) for the communes a project, a course or an employment record
+concerns: it recounts those communes' workers and rewrites the program values of their lines and
+groups only. A full recompute (``services.rollup_merge``) rewrites them all; the nightly one
+brings the shares up to date with the day's survey saves.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Q
 
-from areas.models import Unit, UnitGroup
-from households.models import Member, ReviewRound, Survey
+from areas.models import Unit
+from households.models import ReviewRound, Survey
 
-from .aggregate import path_ids
-from .models import Indicator, IndicatorValue
+from .models import CommuneTotals, Indicator, IndicatorValue
+from .rollups import NEAR, POOR, owner_pairs, workers_by_commune
 from .rules import rate
 
-
-def _owners(round_: ReviewRound):
-    """Units valid at the round's date with their paths, and groups with their member paths."""
-    units = dict(Unit.objects.valid_on(round_.reference_date).values_list("pk", "path"))
-    groups: dict[int, list[str]] = defaultdict(list)
-    for group_id, path in UnitGroup.members.through.objects.filter(unit__in=units).values_list(
-        "unitgroup_id", "unit__path"
-    ):
-        groups[group_id].append(path)
-    return units, groups
+DISTINCT = ("projects_approved", "models_built", "models_replicated")  # counted once per owner
+STAFF = "staff_trained_share"
 
 
-def _spread(pairs, units, groups) -> tuple[dict[int, set], dict[int, set]]:
-    """(item, commune) pairs → the set of items under each unit and in each group."""
-    by_unit: dict[int, set] = defaultdict(set)
-    by_group: dict[int, set] = defaultdict(set)
-    for item, commune_id in pairs:
-        path = units.get(commune_id)
-        if path is None:
-            continue
-        for unit_id in path_ids(path):
-            by_unit[unit_id].add(item)
-        for group_id, member_paths in groups.items():
-            if path.startswith(tuple(member_paths)):
-                by_group[group_id].add(item)
-    return by_unit, by_group
-
-
-def program_values_store(*, round_: ReviewRound, computed_at) -> int:
-    """Replace the round's program-output values. Called inside the rollup merge transaction."""
-    from projects.choices import CourseKind, ProjectForm
-    from projects.models import CourseParticipant, EmploymentRecord, Project
+def _project_pairs(round_: ReviewRound) -> dict[str, list[tuple[int, int]]]:
+    """{measure: [(project id, commune id)]} of the round's year."""
+    from projects.choices import ProjectForm
+    from projects.models import Project
     from projects.models.project import LOCKED
 
+    links = Project.communes.through.objects.filter(project__status__in=LOCKED)
+    year = round_.year
+    approved = links.filter(project__decision_date__year=year)
+    models = links.filter(project__form=ProjectForm.MODEL, project__starts_on__year=year)
+    replicated = models.filter(project__replicated_from__isnull=False)
+    return {
+        code: list(qs.values_list("project_id", "unit_id"))
+        for code, qs in (
+            ("projects_approved", approved),
+            ("models_built", models),
+            ("models_replicated", replicated),
+        )
+    }
+
+
+def employed_by_commune(round_: ReviewRound, communes: Collection[int]) -> dict[int, int]:
+    """{commune id: poor and near-poor households with a member in sustainable employment on
+    the round's date}, from the employment records (few): no pass over the round's households."""
+    from projects.models import EmploymentRecord
+
+    day = round_.reference_date
+    employed = (
+        EmploymentRecord.objects.filter(is_sustainable=True, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .values("member__household_id")
+    )
+    return dict(
+        Survey.objects.filter(
+            round=round_,
+            commune_id__in=list(communes),
+            effective_class__in=(POOR, NEAR),
+            household_id__in=employed,
+        )
+        .order_by()
+        .values_list("commune_id")
+        .annotate(n=Count("pk"))
+    )
+
+
+def commune_workers_store(round_: ReviewRound, communes: Collection[int]) -> None:
+    """Recount the workers of these communes' stored totals (after a course's completions
+    changed: the other totals only change with the entries). Inside the round's lock."""
+    fresh = workers_by_commune(round_, communes)
+    rows = list(CommuneTotals.objects.filter(round=round_, commune_id__in=list(communes)))
+    for row in rows:
+        supported, workers = fresh.get(row.commune_id, (0, 0))
+        row.data = row.data | {"workers": workers, "workers_supported": supported}
+    CommuneTotals.objects.bulk_update(rows, ["data"])
+
+
+def program_values_store(
+    *, round_: ReviewRound, computed_at, communes: Collection[int] | None = None, staff=True
+) -> int:
+    """Replace the round's program values: of every unit and group (``communes`` None), or of
+    the lines and groups of the given communes; ``staff``: the staff-trained share too. Called
+    inside a transaction holding the round's row lock."""
     indicators = {i.code: i for i in Indicator.objects.filter(kind="program")}
     if not indicators:
         return 0
-    year, day = round_.year, round_.reference_date
-    units, groups = _owners(round_)
-    links = Project.communes.through.objects.filter(project__status__in=LOCKED)
-    measures: dict[str, tuple[dict, dict]] = {}
-
-    approved = links.filter(project__decision_date__year=year).values_list("project_id", "unit_id")
-    measures["projects_approved"] = _spread(approved, units, groups)
-    models = links.filter(project__form=ProjectForm.MODEL, project__starts_on__year=year)
-    measures["models_built"] = _spread(models.values_list("project_id", "unit_id"), units, groups)
-    replicated = models.filter(project__replicated_from__isnull=False)
-    measures["models_replicated"] = _spread(
-        replicated.values_list("project_id", "unit_id"), units, groups
+    pairs = owner_pairs(round_)
+    every_commune = {commune for kind, _owner, commune in pairs if kind == "unit"}
+    totals = dict(
+        CommuneTotals.objects.filter(round=round_, commune_id__in=list(every_commune)).values_list(
+            "commune_id", "data"
+        )
     )
-
-    # Able workers of poor households (working age on the round's date), and those of them who
-    # completed a production-technique or vocational course during the year.
-    poor_surveys = Survey.objects.filter(round=round_, poverty_class="poor")
-    workers = Member.objects.filter(
-        is_current=True,
-        household__surveys__in=poor_surveys,
-        birth_date__lte=_years_before(day, 15),
-        birth_date__gt=_years_before(day, 60),
-        household__no_working_capacity=False,
-    ).values_list("pk", "household__surveys__commune_id")
-    trained = CourseParticipant.objects.filter(
-        member=OuterRef("pk"),
-        completed=True,
-        course__kind__in=(CourseKind.TECHNIQUE, CourseKind.VOCATIONAL),
-        course__ends_on__year=year,
-    )
-    supported = workers.filter(Exists(trained))
-    measures["workers_supported_share"] = (
-        _spread(supported, units, groups),
-        _spread(workers, units, groups),
-    )
-
-    employed = EmploymentRecord.objects.filter(
-        member__household=OuterRef("household_id"), is_sustainable=True, starts_on__lte=day
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-    listed = Survey.objects.filter(round=round_, poverty_class__in=["poor", "near_poor"])
-    pairs = listed.values_list("household_id", "commune_id")
-    measures["sustainable_employment_share"] = (
-        _spread(pairs.filter(Exists(employed)), units, groups),
-        _spread(pairs, units, groups),
-    )
+    if communes is not None:
+        communes = set(communes)
+        wanted = {(kind, owner) for kind, owner, commune in pairs if commune in communes}
+        pairs = [p for p in pairs if (p[0], p[1]) in wanted]
+    below: dict[tuple[str, int], set[int]] = defaultdict(set)  # owner -> its communes
+    for kind, owner, commune in pairs:
+        below[(kind, owner)].add(commune)
 
     values = []
-    for code, measure in measures.items():
-        indicator = indicators.get(code)
-        if indicator is None:
+    projects = _project_pairs(round_)
+    for code in DISTINCT:
+        if code not in indicators:
             continue
-        if code.endswith("_share"):
-            (num_u, num_g), (den_u, den_g) = measure
-            pairs = [("unit", pk, len(num_u.get(pk, ())), len(s)) for pk, s in den_u.items()]
-            pairs += [("group", pk, len(num_g.get(pk, ())), len(s)) for pk, s in den_g.items()]
-            for kind, pk, n, d in pairs:
-                values.append(_value(indicator, round_, kind, pk, n, d, rate(n, d), computed_at))
-        else:
-            by_unit, by_group = measure
-            for kind, table in (("unit", by_unit), ("group", by_group)):
-                for pk, items in table.items():
-                    n = len(items)
-                    values.append(_value(indicator, round_, kind, pk, n, None, n, computed_at))
-    values += _staff_trained(indicators.get("staff_trained_share"), round_, units, computed_at)
-    IndicatorValue.objects.filter(round=round_, indicator__kind="program").delete()
+        by_commune: dict[int, set[int]] = defaultdict(set)
+        for project, commune in projects[code]:
+            by_commune[commune].add(project)
+        for owner, owner_communes in below.items():
+            items = set().union(*(by_commune.get(c, ()) for c in owner_communes))
+            if items:
+                values.append(_value(indicators[code], round_, owner, len(items), None,
+                                     len(items), computed_at))  # fmt: skip
+
+    employed = employed_by_commune(round_, every_commune)
+    shares = {  # {code: {commune: (numerator, denominator)}}
+        "workers_supported_share": {
+            c: (data.get("workers_supported", 0), data.get("workers", 0))
+            for c, data in totals.items()
+        },
+        "sustainable_employment_share": {
+            c: (employed.get(c, 0), data.get("poor_or_near", 0)) for c, data in totals.items()
+        },
+    }
+    shares = {code: by_commune for code, by_commune in shares.items() if code in indicators}
+    for code, by_commune in shares.items():
+        for owner, owner_communes in below.items():
+            n = sum(by_commune.get(c, (0, 0))[0] for c in owner_communes)
+            d = sum(by_commune.get(c, (0, 0))[1] for c in owner_communes)
+            if d:
+                values.append(_value(indicators[code], round_, owner, n, d, rate(n, d),
+                                     computed_at))  # fmt: skip
+
+    stale = IndicatorValue.objects.filter(round=round_, indicator__kind="program")
+    if communes is not None:
+        owners = {"unit": [o for k, o in below if k == "unit"],
+                  "group": [o for k, o in below if k == "group"]}  # fmt: skip
+        stale = stale.exclude(indicator__code=STAFF).filter(
+            Q(unit_id__in=owners["unit"]) | Q(group_id__in=owners["group"])
+        )
+    if staff and STAFF in indicators:
+        stale = stale | IndicatorValue.objects.filter(round=round_, indicator__code=STAFF)
+        values += _staff_trained(indicators[STAFF], round_, computed_at)
+    stale.delete()
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     return len(values)
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def _value(indicator, round_, kind, pk, numerator, denominator, value, computed_at):
+def _value(indicator, round_, owner, numerator, denominator, value, computed_at):
+    kind, pk = owner
     return IndicatorValue(
         indicator=indicator,
         round=round_,
@@ -148,20 +183,18 @@ def _value(indicator, round_, kind, pk, numerator, denominator, value, computed_
     )
 
 
-def _staff_trained(indicator, round_, units, computed_at) -> list[IndicatorValue]:
+def _staff_trained(indicator, round_, computed_at) -> list[IndicatorValue]:
     """Share of poverty-reduction staff trained this year, for the province and districts."""
-    if indicator is None:
-        return []
     from projects.rollups import staff_trained
 
     values = []
-    tops = Unit.objects.filter(pk__in=units).exclude(level="commune")
+    tops = Unit.objects.valid_on(round_.reference_date).exclude(level="commune")
     for unit in tops:
         counts = staff_trained(round_.year, [unit.path])
         if counts["staff"]:
             value = rate(counts["trained"], counts["staff"])
             values.append(
-                _value(indicator, round_, "unit", unit.pk, counts["trained"], counts["staff"],
+                _value(indicator, round_, ("unit", unit.pk), counts["trained"], counts["staff"],
                        value, computed_at)
             )  # fmt: skip
     return values

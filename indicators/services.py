@@ -7,25 +7,29 @@ Guarantees (issue "Indicators, targets and Celery rollups"):
   never double-count, the last writer wins.
 - A part or merge that fails leaves the previous values in place; the run records the error.
 - An incremental run recomputes one commune and rewrites only that commune, its ancestors and
-  the groups that contain it.
+  the groups that contain it; program outputs change only with projects, courses and employment
+  records (``program_refresh``), so a survey save costs the same at any province size.
+- The work is set-based SQL (``rollups.py``): one statement per part for its communes' totals,
+  one INSERT … SELECT per owner kind for the values; Python handles a few hundred commune rows.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from areas.models import Unit, UnitGroup
-from households.models import ReviewRound, RoundStatus
+from households.models import ReviewRound, Survey
 
 from . import catalog
-from .aggregate import add_groups, add_up, evaluate
-from .models import CommuneTotals, Indicator, IndicatorValue, RollupRun, RunStatus
-from .rollups import totals_by_commune
+from .models import CommuneTotals, Indicator, RollupRun, RunStatus
+from .program import commune_workers_store, program_values_store
+from .rollups import jit_off, owners_of, totals_by_commune, values_by_owner_store
 
 log = logging.getLogger(__name__)
 
@@ -99,81 +103,48 @@ def rollup_part(*, run: RollupRun, commune_ids: list[int]) -> None:
     """Compute and store the totals of some communes; the last part queues the merge."""
     from .tasks import rollup_merge_task
 
-    run.refresh_from_db()
-    if run.status == RunStatus.FAILED:
+    round_ = run.round
+    if RollupRun.objects.filter(pk=run.pk, status=RunStatus.FAILED).exists():
         return
     RollupRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(status=RunStatus.RUNNING)
-    totals = totals_by_commune(run.round, commune_ids)  # the heavy query, outside the lock
+    totals = totals_by_commune(round_, commune_ids)  # the heavy query, outside the lock
     now = timezone.now()
     with transaction.atomic():
-        ReviewRound.objects.select_for_update().get(pk=run.round_id)
-        # replace this part's communes in two statements (communes with no rows drop out)
-        CommuneTotals.objects.filter(round=run.round, commune_id__in=commune_ids).delete()
-        CommuneTotals.objects.bulk_create(
-            CommuneTotals(round=run.round, commune_id=pk, data=data, computed_at=now)
-            for pk, data in totals.items()
-        )
+        ReviewRound.objects.select_for_update().filter(pk=round_.pk).values_list("pk").get()
+        _commune_totals_store(round_, commune_ids, totals, now)
         RollupRun.objects.filter(pk=run.pk).update(done_parts=F("done_parts") + 1)
-        run.refresh_from_db()
-        if run.done_parts == run.total_parts:
+        done, total = (
+            RollupRun.objects.filter(pk=run.pk).values_list("done_parts", "total_parts").get()
+        )
+        if done == total:
             transaction.on_commit(lambda: rollup_merge_task.delay(run.pk))
 
 
-def rollup_merge(*, run: RollupRun, commune: Unit | None = None) -> None:
-    """Turn the round's commune totals into stored values (all units, or one commune's line)."""
+def _commune_totals_store(round_, commune_ids, totals: dict[int, dict], now) -> None:
+    """Replace the totals of these communes (updated in place; communes with no rows drop out)."""
+    CommuneTotals.objects.filter(round=round_, commune_id__in=commune_ids).exclude(
+        commune_id__in=list(totals)
+    ).delete()
+    CommuneTotals.objects.bulk_create(
+        [
+            CommuneTotals(round=round_, commune_id=pk, data=data, computed_at=now)
+            for pk, data in totals.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["round", "commune"],
+        update_fields=["data", "computed_at"],
+    )
+
+
+def rollup_merge(*, run: RollupRun) -> None:
+    """Turn the round's commune totals into the stored values of every unit and group, program
+    outputs included, in one transaction under the round's row lock (the last writer wins)."""
     round_ = run.round
-    indicators = list(Indicator.objects.exclude(kind="program"))
     with transaction.atomic():
         ReviewRound.objects.select_for_update().get(pk=round_.pk)  # one writer per round
-        rows = CommuneTotals.objects.filter(round=round_).values_list("commune_id", "data")
-        communes = dict(rows)
-        units = Unit.objects.valid_on(round_.reference_date)
-        paths = dict(units.filter(pk__in=communes).values_list("pk", "path"))
-        communes = {pk: v for pk, v in communes.items() if pk in paths}
-        group_paths = defaultdict(list)
-        for group_id, path in UnitGroup.members.through.objects.filter(
-            unit__in=units.values("pk")
-        ).values_list("unitgroup_id", "unit__path"):
-            group_paths[group_id].append(path)
-        unit_totals = add_up(communes, paths)
-        if commune is not None:  # incremental: only this commune's line and its groups
-            line = {int(p) for p in commune.path.strip("/").split("/")}
-            unit_totals = {pk: t for pk, t in unit_totals.items() if pk in line}
-            group_paths = {
-                g: ps for g, ps in group_paths.items() if commune.path.startswith(tuple(ps))
-            }
-        group_totals = add_groups(communes, paths, group_paths)
+        jit_off()
         now = timezone.now()
-        open_round = round_.status == RoundStatus.OPEN
-        values = []
-        for key, totals in [*(("unit", t) for t in unit_totals.items()),
-                            *(("group", t) for t in group_totals.items())]:  # fmt: skip
-            owner_id, vector = totals
-            provisional = open_round and vector.get("accepted", 0) < vector.get("communes", 0)
-            for indicator in indicators:
-                v = evaluate(indicator, vector)
-                values.append(
-                    IndicatorValue(
-                        indicator=indicator,
-                        round=round_,
-                        unit_id=owner_id if key == "unit" else None,
-                        group_id=owner_id if key == "group" else None,
-                        numerator=v.numerator,
-                        denominator=v.denominator,
-                        value=v.value,
-                        provisional=provisional,
-                        computed_at=now,
-                    )
-                )
-        stale = IndicatorValue.objects.filter(round=round_).exclude(indicator__kind="program")
-        if commune is not None:
-            stale = stale.filter(unit_id__in=list(unit_totals)) | stale.filter(
-                group_id__in=list(group_paths)
-            )
-        stale.delete()
-        IndicatorValue.objects.bulk_create(values, batch_size=2000)
-        from .program import program_values_store
-
+        values_by_owner_store(round_, now)
         program_values_store(round_=round_, computed_at=now)
         RollupRun.objects.filter(pk=run.pk).update(
             status=RunStatus.DONE, finished_at=now, done_parts=F("total_parts")
@@ -181,7 +152,9 @@ def rollup_merge(*, run: RollupRun, commune: Unit | None = None) -> None:
 
 
 def rollup_commune(*, round_: ReviewRound, commune: Unit) -> RollupRun:
-    """Incremental recompute after a survey or a submission of one commune changed.
+    """Incremental recompute after a survey or a submission of one commune changed: that
+    commune's totals, then the values of its line (commune, district, province) and of the
+    groups holding it. Program outputs are left alone (see ``program_refresh``).
 
     Until a full run has completed for the round there are no other communes' totals to add to,
     so a full run is started instead.
@@ -195,19 +168,48 @@ def rollup_commune(*, round_: ReviewRound, commune: Unit) -> RollupRun:
         totals = totals_by_commune(round_, [commune.pk])
         with transaction.atomic():
             ReviewRound.objects.select_for_update().get(pk=round_.pk)
-            if commune.pk in totals:
-                CommuneTotals.objects.update_or_create(
-                    round=round_,
-                    commune=commune,
-                    defaults={"data": totals[commune.pk], "computed_at": timezone.now()},
-                )
-            else:
-                CommuneTotals.objects.filter(round=round_, commune=commune).delete()
-        rollup_merge(run=run, commune=commune)
+            jit_off()
+            now = timezone.now()
+            _commune_totals_store(round_, [commune.pk], totals, now)
+            values_by_owner_store(round_, now, owners=owners_of(round_, {commune.pk}))
+            RollupRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.DONE, finished_at=now, done_parts=1
+            )
     except Exception as exc:
         rollup_fail(run_id=run.pk, error=exc)
         raise
     return run
+
+
+def program_refresh(
+    *, commune_ids: Iterable[int] = (), household_ids: Iterable[int] = (), staff: bool = False
+) -> int:
+    """After a project, a course or an employment record changed: recount the program values of
+    the communes concerned (the project's communes, the communes of the households' entries)
+    and of their lines and groups, in every round that has values; ``staff``: the staff-trained
+    share too. Cost: a few queries per round, whatever the number of households."""
+    commune_ids, household_ids = list(commune_ids), list(household_ids)
+    done = RollupRun.objects.filter(full=True, status=RunStatus.DONE).values("round_id")
+    written = 0
+    for round_ in ReviewRound.objects.filter(pk__in=done).order_by("starts_on"):
+        units = Unit.objects.valid_on(round_.reference_date).communes()
+        communes = set(units.filter(pk__in=commune_ids).values_list("pk", flat=True))
+        if household_ids:
+            communes |= set(
+                Survey.objects.filter(round=round_, household_id__in=household_ids)
+                .order_by()
+                .values_list("commune_id", flat=True)
+            )
+        if not communes and not staff:
+            continue
+        with transaction.atomic():
+            ReviewRound.objects.select_for_update().get(pk=round_.pk)
+            jit_off()
+            commune_workers_store(round_, communes)
+            written += program_values_store(
+                round_=round_, computed_at=timezone.now(), communes=communes, staff=staff
+            )
+    return written
 
 
 def rollup_fail(*, run_id: int, error: BaseException) -> None:

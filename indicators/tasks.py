@@ -1,6 +1,9 @@
 """Celery tasks: a few lines each, taking ids and calling one service. Redelivery is harmless:
 a part rewrites the same commune totals, a merge rewrites the round's values."""
 
+import logging
+import os
+
 from celery import shared_task
 
 from areas.models import Unit
@@ -9,9 +12,16 @@ from households.models import ReviewRound
 from . import services
 from .models import RollupRun
 
+log = logging.getLogger(__name__)
 
-@shared_task(acks_late=True)
-def rollup_part_task(run_id: int, commune_ids: list[int]) -> None:
+
+@shared_task(bind=True, acks_late=True)
+def rollup_part_task(self, run_id: int, commune_ids: list[int]) -> None:
+    # which worker ran which part: docs/scaling-rollup.md reads it from the workers' logs
+    log.info(
+        "rollup run %s: part of %d communes on %s (pid %s)",
+        run_id, len(commune_ids), self.request.hostname or "inline", os.getpid(),
+    )  # fmt: skip
     run = RollupRun.objects.select_related("round").get(pk=run_id)
     try:
         services.rollup_part(run=run, commune_ids=commune_ids)
@@ -20,8 +30,10 @@ def rollup_part_task(run_id: int, commune_ids: list[int]) -> None:
         raise
 
 
-@shared_task(acks_late=True)
-def rollup_merge_task(run_id: int) -> None:
+@shared_task(bind=True, acks_late=True)
+def rollup_merge_task(self, run_id: int) -> None:
+    log.info("rollup run %s: merge on %s (pid %s)", run_id, self.request.hostname or "inline",
+             os.getpid())  # fmt: skip
     run = RollupRun.objects.select_related("round").get(pk=run_id)
     try:
         services.rollup_merge(run=run)
@@ -35,6 +47,13 @@ def rollup_commune_task(round_id: int, commune_id: int) -> None:
     services.rollup_commune(
         round_=ReviewRound.objects.get(pk=round_id), commune=Unit.objects.get(pk=commune_id)
     )
+
+
+@shared_task(acks_late=True)
+def program_refresh_task(
+    commune_ids: list[int], household_ids: list[int], staff: bool = False
+) -> None:
+    services.program_refresh(commune_ids=commune_ids, household_ids=household_ids, staff=staff)
 
 
 @shared_task

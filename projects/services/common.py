@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,22 @@ from ..selectors.reach import user_reach
 
 class ConcurrentEdit(ValidationError):
     """The project changed since the form was loaded (another tab or another officer)."""
+
+
+def program_changed(
+    *, communes: Iterable[int] = (), households: Iterable[int] = (), staff: bool = False
+) -> None:
+    """After commit, recount the program indicators of these communes, of the communes of these
+    households' entries, and (``staff``) the staff-trained share (indicators app). Survey saves
+    never do: only projects, courses and employment records change these figures."""
+    from indicators.tasks import program_refresh_task
+
+    communes, households = sorted(set(communes)), sorted(set(households))
+    if not communes and not households and not staff:
+        return
+    transaction.on_commit(
+        lambda: program_refresh_task.delay(communes, households, staff), robust=True
+    )
 
 
 def require_project(by, project: Project, action: str) -> None:

@@ -17,8 +17,20 @@ from households.models import Member
 from ..models import Course, CourseParticipant, EmploymentRecord
 from ..selectors.reach import user_reach
 from ..selectors.training import MANAGE, course_can_manage, staff_candidates
+from .common import program_changed
 
 COURSE_FIELDS = ("title", "kind", "component", "starts_on", "ends_on", "place", "organiser")
+
+
+def _course_changed(course: Course) -> None:
+    """Completions count in the program indicators: the participants' communes and staff."""
+    participants = course.participants.all()
+    program_changed(
+        households=participants.filter(member__isnull=False).values_list(
+            "member__household_id", flat=True
+        ),
+        staff=participants.filter(user__isnull=False).exists(),
+    )
 
 
 def _require_course(by, course: Course) -> None:
@@ -62,6 +74,7 @@ def course_update(*, by, course: Course, **fields: Any) -> Course:
             setattr(course, field, fields[field])
     course.full_clean(exclude=["created_by"])
     course.save()
+    _course_changed(course)
     return course
 
 
@@ -93,6 +106,7 @@ def course_participants_add(
 @transaction.atomic
 def course_participant_remove(*, by, course: Course, participant_id: int) -> None:
     _require_course(by, course)
+    _course_changed(course)  # before: the one leaving counts too
     deleted, _rows = course.participants.filter(pk=participant_id).delete()
     if not deleted:
         raise ValidationError(_("Người này không có trong danh sách lớp."))
@@ -114,6 +128,8 @@ def course_attendance_save(*, by, course: Course, rows: Mapping[int, tuple[bool,
             participant.attended, participant.completed = attended, completed
             participant.save()
             changed += 1
+    if changed:
+        _course_changed(course)
     return changed
 
 
@@ -155,4 +171,5 @@ def employment_record_create(
     )
     record.full_clean(exclude=["created_by"])
     record.save()
+    program_changed(households=[member.household_id])
     return record

@@ -15,9 +15,11 @@ from django.utils.translation import gettext_lazy
 from .. import rules
 from ..choices import Action, Rating
 from ..models import Project, ProjectEvaluation
+from ..models.project import LOCKED
 from ..selectors.outcomes import measured_income, project_outcomes
 from .common import (
     approval_level_for,
+    program_changed,
     proposal_problems,
     raise_problems,
     record_step,
@@ -61,6 +63,8 @@ def _take(by, project: Project, action: str, comment: str) -> tuple[Project, str
 def _finish(project: Project, action: str, by, source: str, comment: str, **decision) -> Project:
     project.save()
     record_step(project, action=action, by=by, from_status=source, comment=comment, **decision)
+    if (source in LOCKED) != (project.status in LOCKED):  # counted as approved from now on
+        program_changed(communes=project.communes.values_list("pk", flat=True))
     return project
 
 

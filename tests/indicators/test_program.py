@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from households.models import Survey
+from households.models import Household, Survey
 from indicators import services as indicator_services
-from indicators.models import IndicatorValue
+from indicators.models import IndicatorValue, RollupRun
 from projects import services
 from tests.conftest import unit
 from tests.households.factories import member, open_round, register
@@ -91,3 +91,81 @@ def test_shares(cast, outputs):
     employment = value(outputs, "sustainable_employment_share", unit=unit("51"))
     assert (employment.numerator, employment.denominator) == (1, 3)
     assert Survey.objects.filter(round=outputs, poverty_class="poor").count() == 3
+
+
+def test_survey_save_leaves_program_values_a_project_approval_recounts_its_line(
+    cast, outputs, django_capture_on_commit_callbacks
+):
+    """Program outputs do not depend on a survey save's cost: the save recomputes its commune's
+    line of poverty figures only; an approval recounts the program values of its communes' lines
+    (and leaves the other communes' values as they were)."""
+    province, ba_to, ba_vinh = unit("51"), unit("21484"), unit("21490")
+    program = IndicatorValue.objects.filter(round=outputs, indicator__kind="program")
+
+    def stamps():
+        rows = program.values_list("indicator__code", "unit_id", "group_id", "computed_at")
+        return {(code, unit_id, group_id): at for code, unit_id, group_id, at in rows}
+
+    before = stamps()
+    poverty = value(outputs, "poor_households", unit=ba_to)
+
+    survey = Survey.objects.filter(round=outputs, commune=ba_to).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        classify(cast.officer, outputs, survey.household, "near_poor")
+    run = RollupRun.objects.filter(round=outputs, full=False).latest("pk")
+    assert (run.status, run.commune) == ("done", ba_to)
+    assert value(outputs, "poor_households", unit=ba_to).computed_at > poverty.computed_at
+    assert stamps() == before  # not recomputed
+
+    other = Household.objects.filter(commune=ba_vinh).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        approved(proposal(cast.officer, [ba_vinh], [other]), cast.officer, cast.district)
+    assert value(outputs, "projects_approved", unit=ba_vinh).value == 2
+    assert value(outputs, "projects_approved", unit=province).value == 3
+    after = stamps()
+    key = ("projects_approved", ba_vinh.pk, None)
+    assert after[key] > before[key]
+    # Ba Tơ is not on Ba Vinh's line: its program values stay as the full run left them
+    assert value(outputs, "projects_approved", unit=ba_to).value == 2
+    ba_to_keys = [k for k in before if k[1] == ba_to.pk]
+    assert ba_to_keys and all(after[k] == before[k] for k in ba_to_keys)
+    # the province's shares, rewritten, add up every commune's stored totals: Ba Tơ's as its
+    # survey save left them (the trained worker's household is near-poor now: neither its worker
+    # nor the training count), Ba Vinh's one worker
+    key = ("workers_supported_share", province.pk, None)
+    assert after[key] > before[key]
+    supported = value(outputs, "workers_supported_share", unit=province)
+    assert (supported.numerator, supported.denominator) == (0, 2)
+
+
+def test_program_refresh_matches_a_full_recompute(
+    cast, outputs, django_capture_on_commit_callbacks
+):
+    ba_to = unit("21484")
+    households = [s.household for s in Survey.objects.filter(round=outputs, commune=ba_to)]
+    worker = households[-1].members.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.employment_record_create(
+            by=cast.officer, member=worker, contract="indefinite", starts_on=dt.date(YEAR, 1, 1),
+            employer="HTX Ba Tơ", is_sustainable=True,
+        )  # fmt: skip
+        course = services.course_create(
+            by=cast.officer, unit=ba_to, title="Trồng keo", kind="vocational",
+            component=component("3.1"), starts_on=dt.date(YEAR, 5, 1),
+            ends_on=dt.date(YEAR, 5, 3), place="Thôn 2", organiser="Trung tâm GDNN",
+        )  # fmt: skip
+        services.course_participants_add(by=cast.officer, course=course, members=[worker])
+        participant = course.participants.get()
+        services.course_attendance_save(
+            by=cast.officer, course=course, rows={participant.pk: (True, True)}
+        )
+    program = IndicatorValue.objects.filter(round=outputs, indicator__kind="program")
+    columns = ("indicator__code", "unit_id", "group_id", "numerator", "denominator", "value")
+    refreshed = set(program.values_list(*columns))
+    employment = value(outputs, "sustainable_employment_share", unit=unit("51"))
+    assert (employment.numerator, employment.denominator) == (2, 3)
+    supported = value(outputs, "workers_supported_share", unit=ba_to)
+    assert (supported.numerator, supported.denominator) == (2, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        indicator_services.rollup_start(round_=outputs)
+    assert refreshed == set(program.values_list(*columns))

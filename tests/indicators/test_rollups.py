@@ -178,7 +178,7 @@ def test_a_failing_merge_leaves_previous_values(
     def broken(*args, **kwargs):
         raise RuntimeError("worker lost")
 
-    monkeypatch.setattr("indicators.services.add_up", broken)
+    monkeypatch.setattr("indicators.services.values_by_owner_store", broken)
     with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
         services.rollup_start(round_=r26)
     run = RollupRun.objects.latest("created_at")
