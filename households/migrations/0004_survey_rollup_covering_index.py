@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0001_initial'),
-        ('households', '0002_survey_effective_class'),
+        ('households', '0003_round_standard_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
