@@ -272,6 +272,14 @@ class Survey(models.Model):
             models.Index(
                 fields=["round", "commune", "effective_class"], name="survey_round_commune_class"
             ),
+            # The household list's order (households.paging): a round's entries by commune, then
+            # household, so a page (first, next or last) reads only its own rows; and the same
+            # under the class filter.
+            models.Index(fields=["round", "commune", "household"], name="survey_list_order"),
+            models.Index(
+                fields=["round", "effective_class", "commune", "household"],
+                name="survey_list_class_order",
+            ),
         ]
 
     def __str__(self) -> str:
