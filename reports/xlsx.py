@@ -40,6 +40,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml import LXML
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -112,6 +113,14 @@ class PlainRow(list):
     """The values of one unstyled data row (``TableSheet.fast``)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Styled:
+    """A number (a date as Excel's serial number) with the index of a registered cell style."""
+
+    number: str
+    style: int
+
+
 SIMPLE = (str, int, float, Decimal)
 
 
@@ -147,6 +156,8 @@ def _write_plain_row(ws, xf, raw, row: PlainRow, row_idx: int, letters: list[str
             raw(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
         elif isinstance(value, str):
             raw(_text_xml(ref, "", value))
+        elif isinstance(value, Styled):
+            raw(f'<c r="{ref}" s="{value.style}" t="n"><v>{value.number}</v></c>')
         elif isinstance(value, SIMPLE):
             raw(f'<c r="{ref}" t="n"><v>{safe_string(value)}</v></c>')
         else:
@@ -260,7 +271,9 @@ class TableSheet:
 
     def __post_init__(self) -> None:
         ws = self.wb.create_sheet(title=self.name[:31])
-        if not self.styled:  # the big lists: data rows as text (before the first row is sent)
+        # The big lists: data rows as text (installed before the first row is sent).
+        self.plain = not self.styled and not LXML
+        if self.plain:
             ws._write_rows = MethodType(_write_rows_fast, ws)
         self.ws = ws
         n = len(self.columns)
@@ -280,6 +293,7 @@ class TableSheet:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         self._formats = [c.fmt for c in self.columns]
         self._styles: dict[str, object] = {}
+        self._style_ids: dict[str, int] = {}
         self._write_official_block(n)
         self._write_column_headers(n)
 
@@ -342,10 +356,28 @@ class TableSheet:
                 text = ILLEGAL_CHARACTERS_RE.sub("", value) if not value.isprintable() else value
                 out.append(self.cell(text) if is_risky(text) else text[:MAX_TEXT])
             elif formats[i] and not isinstance(value, bool):
-                out.append(self._formatted(value, formats[i]))
+                styled = self._styled(value, formats[i]) if self.plain else None
+                out.append(styled or self._formatted(value, formats[i]))
             else:
                 out.append(as_number(value))
         return out
+
+    def _styled(self, value, fmt: str) -> Styled | None:
+        """A number or a date with a number format, for the text writer: the style registered
+        once per format (None: a value it does not write, left to openpyxl)."""
+        style = self._style_ids.get(fmt)
+        if style is None:
+            probe = WriteOnlyCell(self.ws)
+            probe.number_format = fmt
+            style = self._style_ids[fmt] = probe.style_id  # registers it with the workbook
+        value = as_number(value)
+        if isinstance(value, (dt.date, dt.datetime)):
+            if self.wb.iso_dates or getattr(value, "tzinfo", None) is not None:
+                return None
+            value = to_excel(value, self.wb.epoch)
+        elif not isinstance(value, (int, float, Decimal)):
+            return None
+        return Styled(safe_string(value), style)
 
     def _formatted(self, value, fmt: str) -> WriteOnlyCell:
         """A value with only a number format, its style copied from a cached one (no lookups)."""

@@ -137,9 +137,10 @@ def test_plain_rows_written_as_text_read_back_like_openpyxls_own(monkeypatch):
         by_openpyxl.clear()
         wb = new_workbook()
         sheet = TableSheet(wb, name="Thử", columns=columns, header=HEADER, styled=False)
+        sheet.plain = fast  # False: cells for openpyxl, appended as a plain list (its path)
         for row in rows:
             values = sheet.fast(row)
-            sheet.append(values if fast else list(values))  # a plain list: openpyxl's path
+            sheet.append(values if fast else list(values))
         out = io.BytesIO()
         wb.save(out)
         ws = load_workbook(io.BytesIO(out.getvalue())).active
