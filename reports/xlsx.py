@@ -125,9 +125,13 @@ SIMPLE = (str, int, float, Decimal)
 
 
 def _text_xml(ref: str, style: str, text: str) -> str:
-    stripped = text.strip()
-    space = ' xml:space="preserve"' if stripped and stripped != text else ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+    # openpyxl's whitespace(): keep leading or trailing spaces of a text that is not all spaces
+    space = ""
+    if (text[0].isspace() or text[-1].isspace()) and text.strip():
+        space = ' xml:space="preserve"'
+    if "&" in text or "<" in text or ">" in text:
+        text = escape(text)
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 def _cell_xml(ws, ref: str, cell: Cell) -> str | None:
@@ -147,28 +151,33 @@ def _cell_xml(ws, ref: str, cell: Cell) -> str | None:
 
 
 def _write_plain_row(ws, xf, raw, row: PlainRow, row_idx: int, letters: list[str]) -> None:
-    raw(f'<row r="{row_idx}">')
+    parts = [f'<row r="{row_idx}">']
     for i, value in enumerate(row):
         if value is None or value == "":
             continue
-        ref = f"{letters[i]}{row_idx}"
-        if isinstance(value, bool):
-            raw(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
-        elif isinstance(value, str):
-            raw(_text_xml(ref, "", value))
-        elif isinstance(value, Styled):
-            raw(f'<c r="{ref}" s="{value.style}" t="n"><v>{value.number}</v></c>')
+        kind = type(value)
+        if kind is str:
+            parts.append(_text_xml(f"{letters[i]}{row_idx}", "", value))
+        elif kind is Styled:
+            parts.append(
+                f'<c r="{letters[i]}{row_idx}" s="{value.style}" t="n"><v>{value.number}</v></c>'
+            )
+        elif kind is bool:
+            parts.append(f'<c r="{letters[i]}{row_idx}" t="b"><v>{int(value)}</v></c>')
         elif isinstance(value, SIMPLE):
-            raw(f'<c r="{ref}" t="n"><v>{safe_string(value)}</v></c>')
+            parts.append(f'<c r="{letters[i]}{row_idx}" t="n"><v>{safe_string(value)}</v></c>')
         else:
             cell = value if isinstance(value, Cell) else WriteOnlyCell(ws, value)
             cell.row, cell.column = row_idx, i + 1
-            xml = _cell_xml(ws, ref, cell)
-            if xml is None:
+            xml = _cell_xml(ws, f"{letters[i]}{row_idx}", cell)
+            if xml is None:  # openpyxl writes this one, after what is pending
+                raw("".join(parts))
+                parts = []
                 write_cell(xf, ws, cell, cell.has_style)
             else:
-                raw(xml)
-    raw("</row>")
+                parts.append(xml)
+    parts.append("</row>")
+    raw("".join(parts))
 
 
 def _write_rows_fast(self):
