@@ -1,5 +1,6 @@
-"""Indexes of the household list at province scale (issue 9): the list's key order, the class
-filter in that order, and (PostgreSQL only) a trigram index for the search by head name."""
+"""Indexes of the household list at province scale (issue 9): the list's key order, the class and
+transition filters in that order, and (PostgreSQL only) a trigram index for the search by head
+name."""
 
 import logging
 
@@ -51,6 +52,13 @@ class Migration(migrations.Migration):
             index=models.Index(
                 fields=["round", "effective_class", "commune", "household"],
                 name="survey_list_class_order",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="survey",
+            index=models.Index(
+                fields=["round", "transition", "commune", "household"],
+                name="survey_list_transition_order",
             ),
         ),
         migrations.RunPython(add_trigram_index, drop_trigram_index, elidable=False),
