@@ -20,7 +20,10 @@ provincial leader:
   ``export_run``, inline), from the job row to the stored file.
 
 Each prints the rows written, wall and CPU time, queries, file size, and peak RSS above the
-process's RSS before the export started. Results: bench/results/export-detailed-list.txt.
+process's RSS before the export started. Then the poor list's main query (entries with their
+household columns, in the list's order) is run under ``EXPLAIN (ANALYZE, BUFFERS)`` (``--explain``
+only prints that). Results: bench/results/export-detailed-list.txt (``--record`` appends the
+output there, with the command and the load average).
 """
 
 from __future__ import annotations
@@ -48,11 +51,10 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from areas.models import Unit  # noqa: E402
 from areas.scope import user_scope  # noqa: E402
-from households.models import ReviewRound, Survey  # noqa: E402
-from households.selectors import survey_list_for_user  # noqa: E402
+from households.models import Household, ReviewRound, Survey  # noqa: E402
 from indicators.selectors import Owner  # noqa: E402
 from reports.exports import household_list, services  # noqa: E402
-from reports.exports.common import ExportContext, area_communes  # noqa: E402
+from reports.exports.common import ExportContext  # noqa: E402
 from reports.models import Job  # noqa: E402
 
 LEADER = "lanhdao.tinh"
@@ -71,14 +73,19 @@ def setting():
     return round_, province, leader
 
 
+def context(round_, province, leader) -> ExportContext:
+    return ExportContext(
+        user=leader,
+        round=round_,
+        owner=Owner(unit=province),
+        scope=user_scope(leader, round_.reference_date),
+        params={},
+    )
+
+
 def measure_all(round_, province, leader) -> dict:
-    scope = user_scope(leader)
-    ctx = ExportContext(
-        user=leader, round=round_, owner=Owner(unit=province), scope=scope, params={}
-    )
-    entries = survey_list_for_user(scope).filter(
-        round=round_, commune__in=area_communes(round_, ctx.owner).values("pk")
-    )
+    ctx = context(round_, province, leader)
+    entries = household_list.entries(ctx)  # the detailed list's scope, without the class filter
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "all.xlsx"
         with path.open("wb") as out:
@@ -127,17 +134,45 @@ def run_one(which: str, chunk: int) -> None:
     )
 
 
+def explain_poor() -> None:
+    """EXPLAIN ANALYZE of the poor list's main query (what the export job iterates)."""
+    round_, province, leader = setting()
+    qs = household_list.ordered(household_list.queryset(context(round_, province, leader), "poor"))
+    sql, params = qs.query.sql_with_params()
+    print("[explain] the poor list's main query, EXPLAIN (ANALYZE, BUFFERS):")
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        for (line,) in cursor.fetchall():
+            print("   " + line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=["all", "poor", "near_poor"])
     parser.add_argument("--chunk", type=int, default=household_list.CHUNK)
+    parser.add_argument("--explain", action="store_true", help="only explain the poor list")
+    parser.add_argument("--record", action="store_true", help="append to bench/results/")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     if args.only:
         run_one(args.only, args.chunk)
         return
+    if args.explain:
+        explain_poor()
+        return
+    if args.record:  # run again with the output teed into the results file
+        command = [sys.executable, __file__, "--chunk", str(args.chunk)]
+        results = Path(__file__).resolve().parent / "results" / "export-detailed-list.txt"
+        started = time.strftime("%Y-%m-%d %H:%M")
+        shown = " ".join(a for a in [".venv/bin/python", *sys.argv] if a != "--record")
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+        print(output, end="")
+        with results.open("a") as f:
+            f.write(f"\n=== {started} {shown}\n{output}")
+        return
     db = connection.settings_dict
     print(f"database: {connection.vendor} {db['NAME']}  python {sys.version.split()[0]}")
+    print(f"households: {Household.objects.count():,}; survey rows: {Survey.objects.count():,}")
     try:
         import lxml  # noqa: F401
 
@@ -148,6 +183,7 @@ def main() -> None:
     for which in ("all", "poor", "near_poor"):
         command = [sys.executable, __file__, "--only", which, "--chunk", str(args.chunk)]
         subprocess.run(command, check=True)  # noqa: S603 (our own script)
+    subprocess.run([sys.executable, __file__, "--explain"], check=True)  # noqa: S603
     load = os.getloadavg()
     print(f"load average at the end (other work on the machine): {load[0]:.1f} {load[1]:.1f}")
 

@@ -3,6 +3,11 @@
 The view hands in the entries of the chosen round that the user may see; every filter here only
 narrows that queryset. Filters over related rows (deprivations, members) use ``Exists`` so that a
 row never repeats and the totals stay one aggregate query.
+
+The class filter reads the stored, indexed ``Survey.effective_class``: an entry not yet surveyed
+counts with its previous class, as on the dashboards and in the official reports. The commune
+choices are the communes of the user's scope at the round's date (``RoundCommunes``: no query
+here).
 """
 
 from __future__ import annotations
@@ -15,12 +20,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import Unit
-from areas.scope import Scope
+from areas.models import Kind
 from areas.text import fold
 
 from . import choices
 from .models import Household, Member, SurveyDeprivation, SurveyStatus
+from .selectors import RoundCommunes
 from .standards import Indicator, PovertyStandard
 
 CITIZEN_ID = re.compile(r"\d{12}")
@@ -45,12 +50,17 @@ def indicator_label(indicator: Indicator) -> str:
 
 
 class SurveyFilter(filters.FilterSet):
-    commune = filters.ModelChoiceFilter(label=_("Xã"), empty_label=ALL)
+    commune = filters.ChoiceFilter(label=_("Xã"), method="filter_commune", empty_label=ALL)
     village = filters.CharFilter(
         label=_("Thôn / tổ dân phố"), method="filter_village", max_length=100
     )
+    # The parameter keeps its name (?poverty_class=poor) so that saved links keep working.
     poverty_class = filters.ChoiceFilter(
-        label=_("Phân loại"), choices=choices.POVERTY_CLASS, empty_label=ALL
+        label=_("Phân loại"),
+        field_name="effective_class",
+        choices=choices.POVERTY_CLASS,
+        empty_label=ALL,
+        help_text=_("Hộ chưa rà soát trong đợt được tính theo phân loại kỳ trước, như số liệu."),
     )
     transition = filters.ChoiceFilter(
         label=_("Biến động"), choices=choices.TRANSITION, empty_label=ALL
@@ -82,17 +92,35 @@ class SurveyFilter(filters.FilterSet):
     )
 
     def __init__(
-        self, data=None, *, queryset: QuerySet, scope: Scope, standard: PovertyStandard, **kwargs
+        self,
+        data=None,
+        *,
+        queryset: QuerySet,
+        communes: RoundCommunes,
+        standard: PovertyStandard,
+        **kwargs,
     ):
         super().__init__(data, queryset=queryset, **kwargs)
-        # The user's communes today, and those the (already scoped) rows were surveyed in: a
-        # round before the 2025 reform has its entries in communes of the old tree.
-        self.filters["commune"].queryset = Unit.objects.filter(
-            Q(pk__in=scope.communes().values("pk")) | Q(pk__in=queryset.values("commune_id"))
-        ).order_by("name_folded", "code")
+        # The communes of the user's scope at the round's date: a round before the 2025 reform
+        # has its entries in communes of the old tree.
+        kinds = {k: str(v) for k, v in Kind.choices}  # translated once, not once per unit
+        self.filters["commune"].extra["choices"] = [
+            (str(c.pk), f"{kinds.get(c.kind, '')} {c.name} ({c.code})")
+            for c in sorted(communes.communes, key=lambda c: (c.name_folded, c.code))
+        ]
         self.filters["deprived"].extra["choices"] = [
             (indicator.code, indicator_label(indicator)) for indicator in standard.indicators
         ]
+
+    def active(self) -> dict[str, object]:
+        """The filters that narrow the rows, with their values (invalid ones are ignored)."""
+        if not self.is_bound:
+            return {}
+        self.errors  # noqa: B018 (validates the form: cleaned_data keeps the valid values only)
+        return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
+
+    def filter_commune(self, queryset, name, value):
+        return queryset.filter(commune_id=int(value))
 
     def filter_deprived(self, queryset, name, value):
         return queryset.filter(

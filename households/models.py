@@ -291,6 +291,20 @@ class Survey(models.Model):
                 ],
                 name="survey_round_commune_class",
             ),
+            # The household list's order (households.paging): a round's entries by commune, then
+            # household, so a page (first, next or last) reads only its own rows; the same under
+            # the class filter ...
+            models.Index(fields=["round", "commune", "household"], name="survey_list_order"),
+            models.Index(
+                fields=["round", "effective_class", "commune", "household"],
+                name="survey_list_class_order",
+            ),
+            # ... and under the transition filter, whose values can be rare (re-poor, newly
+            # poor): without it the last page scans the whole round to find a few rows.
+            models.Index(
+                fields=["round", "transition", "commune", "household"],
+                name="survey_list_transition_order",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,11 +6,14 @@ but not change it gets a 403 from ``*_for_change`` getters.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from areas.scope import Capability, Scope
+from areas.models import Unit
+from areas.scope import Capability, Scope, user_scope
 
 from .models import CommuneSubmission, Household, ReviewRound, RoundStatus, Survey
 
@@ -38,8 +41,87 @@ def household_get_for_change(scope: Scope, pk: int) -> Household:
 
 
 def survey_list_for_user(scope: Scope) -> QuerySet[Survey]:
-    """Surveys of households the user may see (wherever the survey was taken)."""
+    """Surveys of households the user may see today, wherever the survey was taken: the rule of
+    a single survey's page (``survey_get_for_user``). A round's list is ``RoundCommunes``."""
     return Survey.objects.filter(household__in=household_list_for_user(scope).values("pk"))
+
+
+def round_scope(user, round_: ReviewRound, today: Scope) -> Scope:
+    """What a user may see of a round: the units valid at the round's reference date under their
+    assignments of that date or of today (two queries).
+
+    The round's date picks the unit tree (2023/2024 rounds are on the communes before the 2025
+    reform, later rounds on the new ones) and keeps the assignments the user held then (an
+    officer of a former commune still sees its old lists); today's assignments add what the
+    user is responsible for now (an officer assigned in the middle of a round sees the round's
+    entries of their commune; on a round of the old tree today's units of the new tree cover
+    nothing, except through a former-district group that names the old district).
+    """
+    day = round_.reference_date
+    then = user_scope(user, day) if day != today.day else today
+    paths: dict[str, tuple[str, ...]] = {}
+    for capability in set(then.paths) | set(today.paths):
+        paths[capability] = tuple(
+            sorted(set(then.paths.get(capability, ())) | set(today.paths.get(capability, ())))
+        )
+    return Scope(day=day, roles=then.roles | today.roles, paths=paths)
+
+
+@dataclass(frozen=True)
+class RoundCommunes:
+    """The communes a user sees in a round, by primary key, and how entries are scoped to them.
+
+    Entries are scoped by explicit commune ids on the survey row (``Survey.commune_id``), never
+    through households or unit paths, so the planner never has to guess the scope's size. When
+    the ids are the only units with primary keys from the first to the last (a commune, a
+    former district, a province: units are loaded in code order), the condition is the range
+    ``commune_id BETWEEN first AND last``: an index on (round, commune, household) then returns
+    the entries already in the list's order, and a page reads only its rows. A scattered set
+    of communes is an ``IN`` list (the planner then sorts the matching rows).
+    """
+
+    communes: tuple[Unit, ...]  # by primary key
+    contiguous: bool
+
+    @property
+    def ids(self) -> list[int]:
+        return [c.pk for c in self.communes]
+
+    @property
+    def by_id(self) -> dict[int, Unit]:
+        return {c.pk: c for c in self.communes}
+
+    def condition(self, prefix: str = "") -> Q:
+        ids = self.ids
+        if not ids:
+            return Q(pk__in=[])
+        if len(ids) == 1:
+            return Q(**{f"{prefix}commune_id": ids[0]})
+        if self.contiguous:
+            return Q(**{f"{prefix}commune_id__gte": ids[0], f"{prefix}commune_id__lte": ids[-1]})
+        return Q(**{f"{prefix}commune_id__in": ids})
+
+
+def round_communes_for_user(scope: Scope, *, within: list[int] | None = None) -> RoundCommunes:
+    """The communes valid at the scope's day that the scope covers (optionally only those among
+    ``within``), and whether they are a contiguous run of unit keys: two small queries."""
+    units = scope.communes(Capability.SEE)
+    if within is not None:
+        units = units.filter(pk__in=within)
+    communes = tuple(
+        units.only(
+            "pk", "code", "name", "kind", "level", "path", "valid_from", "valid_to", "name_folded"
+        ).order_by("pk")
+    )
+    contiguous = bool(communes) and (
+        Unit.objects.filter(pk__range=(communes[0].pk, communes[-1].pk)).count() == len(communes)
+    )
+    return RoundCommunes(communes=communes, contiguous=contiguous)
+
+
+def survey_list_for_round(round_: ReviewRound, communes: RoundCommunes) -> QuerySet[Survey]:
+    """The round's entries (surveys) in the given communes: the household list's rows."""
+    return Survey.objects.filter(communes.condition(), round=round_)
 
 
 def survey_get_for_user(scope: Scope, pk: int) -> Survey:
@@ -74,8 +156,14 @@ def round_get(pk: int) -> ReviewRound:
     return round_
 
 
-def round_current() -> ReviewRound | None:
-    """The open periodic round, else the latest round."""
+def round_current(rounds: list[ReviewRound] | None = None) -> ReviewRound | None:
+    """The open periodic round, else the latest round (from ``rounds``, all the rounds ordered
+    by ``round_list()``, when the caller has them already: no query)."""
+    if rounds is not None:
+        return next(
+            (r for r in rounds if r.status == RoundStatus.OPEN and r.kind == "periodic"),
+            rounds[0] if rounds else None,
+        )
     return (
         ReviewRound.objects.filter(status=RoundStatus.OPEN, kind="periodic").first()
         or ReviewRound.objects.order_by("-starts_on").first()

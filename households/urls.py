@@ -5,6 +5,7 @@ from .views import lists, review, survey
 urlpatterns = [
     # lists.py: household registry
     path("ho/", lists.household_list, name="household_list"),
+    path("ho/tong-so/", lists.household_list_totals, name="household_list_totals"),
     path("ho/<int:pk>/", lists.household_detail, name="household_detail"),
     path("ho/<int:pk>/chuyen-xa/", lists.household_move, name="household_move"),
     path("ho/them/", survey.household_create, name="household_create"),

@@ -2,7 +2,8 @@
 
 Every page runs the same number of queries whatever the number of rows, members, rounds or
 history records (tests/households/test_lists.py counts them): rows are fetched with their related
-rows joined or prefetched, and permissions are decided in Python from the request's scope.
+rows joined or prefetched, and permissions are decided in Python from the request's scope. The
+list is built by ``households.listing`` (scope by commune ids, keyset pages, stored totals).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Sum, Window
-from django.db.models.functions import Coalesce, Lag
+from django.db.models import F, Window
+from django.db.models.functions import Lag
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -30,15 +31,13 @@ from areas.models import Unit
 from areas.scope import Capability, request_scope
 from areas.templatetags.portal import person_name
 
-from .. import choices, selectors, services
+from .. import choices, listing, selectors, services
 from ..filters import SurveyFilter, indicator_label
 from ..forms import HouseholdMoveForm
 from ..models import Household, Member, Survey
 from ..reasons import describe
 from ..rules import age_on
-from ..standards import PovertyClass
 
-PAGE_SIZE = 50
 HISTORY_LIMIT = 50  # latest changes shown on a household's page
 
 
@@ -54,33 +53,43 @@ def household_list(request):
     context = {"rounds": rounds, "round": round_, "can_create": scope.can(Capability.ENTER)}
     if round_ is None:
         return render(request, "households/household_list.html", context)
-    entries = selectors.survey_list_for_user(scope).filter(round=round_)
-    survey_filter = SurveyFilter(
-        request.GET, queryset=entries, scope=scope, standard=round_.get_standard()
+    found = listing.round_list_for_user(request.user, scope, round_, request.GET)
+    _warn_ignored_filters(request, found.filter)
+    context.update(
+        filter=found.filter,
+        page=listing.list_page(found, request.GET, scope),
+        totals=listing.stored_totals(found),  # None: counted by household_list_totals
+        query=listing.other_params(request.GET),
     )
-    _warn_ignored_filters(request, survey_filter)
-    totals = _totals(survey_filter.qs)
-    rows = survey_filter.qs.select_related("household", "commune").order_by(
-        "commune__code", "household__village", "household__code"
-    )
-    paginator = Paginator(rows, PAGE_SIZE)
-    paginator.count = totals["entries"]  # counted by the totals query already
-    page = paginator.get_page(request.GET.get("page"))
-    for survey in page:
-        survey.can_enter = scope.covers(survey.commune, Capability.ENTER)
-    context.update(filter=survey_filter, totals=totals, page=page)
     return render(request, "households/household_list.html", context)
 
 
-def _chosen_round(request, rounds):
+@login_required
+@require_http_methods(["GET"])
+def household_list_totals(request):
+    """The list's exact totals for filters the rollup does not store (a fragment the list page
+    loads after it is shown, so that counting never holds the page)."""
+    scope = request_scope(request)
+    round_ = _chosen_round(request, list(selectors.round_list()), warn=False)
+    if round_ is None:
+        raise Http404
+    found = listing.round_list_for_user(request.user, scope, round_, request.GET)
+    context = {"totals": listing.counted_totals(found), "counted_at": timezone.now()}
+    return render(request, "households/_household_totals.html", context)
+
+
+def _chosen_round(request, rounds, *, warn: bool = True):
     """?round=<pk>, else the current round; None when no round was ever opened."""
     wanted = request.GET.get("round", "")
     if wanted:
         chosen = next((r for r in rounds if str(r.pk) == wanted), None)
         if chosen is not None:
             return chosen
-        messages.warning(request, _("Không có đợt rà soát đã chọn: đang hiển thị đợt hiện tại."))
-    return selectors.round_current()
+        if warn:
+            messages.warning(
+                request, _("Không có đợt rà soát đã chọn: đang hiển thị đợt hiện tại.")
+            )
+    return selectors.round_current(rounds)
 
 
 def _warn_ignored_filters(request, survey_filter: SurveyFilter) -> None:
@@ -92,17 +101,6 @@ def _warn_ignored_filters(request, survey_filter: SurveyFilter) -> None:
             _("Đã bỏ qua bộ lọc “%(filter)s”: %(error)s")
             % {"filter": label, "error": " ".join(errors)},
         )
-
-
-def _totals(entries) -> dict[str, int]:
-    """Entries, poor, near-poor, average-living and persons of the filtered list: one query."""
-    by_class = {
-        cls.value: Count("pk", filter=Q(poverty_class=cls.value))
-        for cls in (PovertyClass.POOR, PovertyClass.NEAR_POOR, PovertyClass.AVERAGE)
-    }
-    return entries.order_by().aggregate(
-        entries=Count("pk"), persons=Coalesce(Sum("member_count"), 0), **by_class
-    )
 
 
 # --- a household's page ---------------------------------------------------------------------

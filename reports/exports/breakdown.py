@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db.models import Case, CharField, Count, F, Q, When
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from households.models import Survey
@@ -28,13 +28,10 @@ def class_labels() -> dict[str, str]:
 
 
 def entries(round_, commune_ids):
-    """The round's entries in these communes, with ``cls``: the class the figures count."""
-    return Survey.objects.filter(round=round_, commune_id__in=commune_ids).annotate(
-        cls=Case(
-            When(status="pending", then=F("previous_class")),
-            default=F("poverty_class"),
-            output_field=CharField(),
-        )
+    """The round's poor and near-poor entries in these communes (explicit ids), by the class
+    the figures count (the stored ``effective_class``)."""
+    return Survey.objects.filter(
+        round=round_, commune_id__in=commune_ids, effective_class__in=CLASSES
     )
 
 
@@ -42,9 +39,9 @@ def counts_by_commune(queryset, parts: Mapping[str, Q]) -> tuple[dict[int, dict]
     """{commune_id: {"<class>__total": n, "<class>__<part>": n}}: one query."""
     aggregates = {}
     for cls in CLASSES:
-        aggregates[f"{cls}__total"] = Count("id", filter=Q(cls=cls))
+        aggregates[f"{cls}__total"] = Count("id", filter=Q(effective_class=cls))
         for part, condition in parts.items():
-            aggregates[f"{cls}__{part}"] = Count("id", filter=Q(cls=cls) & condition)
+            aggregates[f"{cls}__{part}"] = Count("id", filter=Q(effective_class=cls) & condition)
     rows = queryset.order_by().values("commune_id").annotate(**aggregates)
     return {row.pop("commune_id"): row for row in rows}, list(aggregates)
 

@@ -10,7 +10,7 @@ household that left): the persons row then balances exactly like the households 
 
 from __future__ import annotations
 
-from django.db.models import Case, CharField, F, Q, Sum, When
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -77,17 +77,10 @@ def persons_by_commune(round_, commune_ids, kind: str, keys: list[str]) -> dict[
     listed = Q(arrival="") & ~Q(previous_class="")
     entries = (
         Survey.objects.filter(round=round_, commune_id__in=commune_ids)
-        .annotate(
-            cls=Case(
-                When(status="pending", then=F("previous_class")),
-                default=F("poverty_class"),
-                output_field=CharField(),
-            )
-        )
         .values("commune_id")
         .annotate(
             start=Sum("member_count", filter=listed & Q(previous_class=cls)),
-            end=Sum("member_count", filter=Q(cls=cls)),
+            end=Sum("member_count", filter=Q(effective_class=cls)),
             **{f"t_{t}": Sum("member_count", filter=Q(transition=t)) for t in transitions},
         )
     )

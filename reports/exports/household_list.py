@@ -16,7 +16,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
-from django.db.models import Case, CharField, F, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +23,7 @@ from areas.models import Kind
 from areas.scope import user_scope
 from households import choices
 from households.models import Member, SurveyDeprivation
-from households.selectors import survey_list_for_user
+from households.selectors import round_communes_for_user, round_scope, survey_list_for_round
 
 from ..xlsx import DATE, MONEY, Column, TableSheet, streamed
 from .common import ExportContext, area_communes, exported_line, filename, header_for
@@ -59,22 +58,19 @@ FIELDS = (
 )
 
 
+def entries(ctx: ExportContext):
+    """The round's entries in the area's communes that the user sees in the round (the household
+    list's rule, ``households.listing``), scoped by explicit commune ids: the plan does not
+    depend on the planner guessing how many households a unit path matches."""
+    area = list(area_communes(ctx.round, ctx.owner).values_list("pk", flat=True))
+    scope = round_scope(ctx.user, ctx.round, user_scope(ctx.user))
+    return survey_list_for_round(ctx.round, round_communes_for_user(scope, within=area))
+
+
 def queryset(ctx: ExportContext, kind: str):
-    """The round's entries of the class in the area, among the households the user may see
-    today (the household list's rule): the class counts as the stored figures count it."""
-    scope = user_scope(ctx.user)
-    return (
-        survey_list_for_user(scope)
-        .filter(round=ctx.round, commune__in=area_communes(ctx.round, ctx.owner).values("pk"))
-        .annotate(
-            cls=Case(
-                When(status="pending", then=F("previous_class")),
-                default=F("poverty_class"),
-                output_field=CharField(),
-            )
-        )
-        .filter(cls=KINDS[kind]["class"])
-    )
+    """The entries of the class, as the stored figures count it (``effective_class``: a pending
+    entry with its previous class), read through the (round, class, commune, household) index."""
+    return entries(ctx).filter(effective_class=KINDS[kind]["class"])
 
 
 def total(ctx: ExportContext, *, kind: str) -> int:

@@ -1,5 +1,6 @@
 """The household list page as shown: the same round, the same filters (``SurveyFilter``), the same
-scope and order as /ho/, every page of it, with the page's columns."""
+scope and order as /ho/ (``households.listing``: commune ids, key order), every page of it, with
+the page's columns."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from django.utils.translation import gettext_lazy
 
 from areas.models import Kind
 from areas.scope import user_scope
-from households import choices, selectors
-from households.filters import SurveyFilter
+from households import choices, listing, selectors
 from households.models import SurveyStatus
+from households.paging import KEY
 
 from ..xlsx import Column, TableSheet, streamed
 from .common import ExportContext, exported_line, filename, header_for
@@ -31,23 +32,20 @@ def chosen_round(query: QueryDict):
     return selectors.round_current()
 
 
-def survey_filter(ctx: ExportContext) -> SurveyFilter | None:
+def round_list(ctx: ExportContext) -> listing.RoundList | None:
     query = QueryDict(ctx.params.get("query", ""))
     round_ = chosen_round(query)
     if round_ is None:
         return None
-    scope = user_scope(ctx.user)
-    entries = selectors.survey_list_for_user(scope).filter(round=round_)
-    return SurveyFilter(query, queryset=entries, scope=scope, standard=round_.get_standard())
+    return listing.round_list_for_user(ctx.user, user_scope(ctx.user), round_, query)
 
 
 def rows(ctx: ExportContext):
     """The page's rows, in the page's order."""
-    found = survey_filter(ctx)
+    found = round_list(ctx)
     if found is None:
         return None, None
-    qs = found.qs.order_by("commune__code", "household__village", "household__code")
-    return found, qs
+    return found, found.entries.order_by(*KEY)
 
 
 def total(ctx: ExportContext) -> int:
@@ -82,7 +80,7 @@ def write(ctx: ExportContext, out, progress=None) -> None:
             name=_("Hộ gia đình"),
             columns=columns(),
             header=header_for(
-                context, str(TITLE), lines=[*describe_filters(found), exported_line()]
+                context, str(TITLE), lines=[*describe_filters(found.filter), exported_line()]
             ),
             lettered=0,
             frozen=3,
@@ -92,15 +90,16 @@ def write(ctx: ExportContext, out, progress=None) -> None:
         transitions = {k: str(v) for k, v in choices.TRANSITION}
         statuses = {k: str(v) for k, v in SurveyStatus.choices}
         minority = _("DTTS")
+        # The class the page shows and counts: a pending entry with its previous class.
         values = qs.values_list(
-            "household__code", "household__head_name", "is_ethnic_minority", "commune__kind",
-            "commune__name", "household__village", "poverty_class", "transition", "deprived_count",
-            "status",
+            "household__code", "household__head_name", "is_ethnic_minority", "commune_id",
+            "household__village", "effective_class", "transition", "deprived_count", "status",
         )  # fmt: skip
         kinds = {k: str(v) for k, v in Kind.choices}
+        communes = {c.pk: f"{kinds.get(c.kind, '')} {c.name}" for c in found.communes.communes}
         number = 0
         for chunk in _chunks(values.iterator(chunk_size=CHUNK), CHUNK):
-            for code, head, em, kind, commune, village, cls, transition, deprived, status in chunk:
+            for code, head, em, commune, village, cls, transition, deprived, status in chunk:
                 number += 1
                 sheet.row(
                     [
@@ -108,7 +107,7 @@ def write(ctx: ExportContext, out, progress=None) -> None:
                         code,
                         head,
                         minority if em else None,
-                        f"{kinds.get(kind, '')} {commune}",
+                        communes.get(commune, ""),
                         village,
                         classes.get(cls, cls),
                         transitions.get(transition, transition),

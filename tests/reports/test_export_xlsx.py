@@ -6,10 +6,12 @@ import io
 from decimal import Decimal
 
 from openpyxl import load_workbook
+from openpyxl.worksheet._writer import WorksheetWriter
 
 from reports.xlsx import (
     COUNT,
     DATE,
+    MONEY,
     RATE,
     Column,
     Header,
@@ -100,6 +102,60 @@ def test_fast_rows_style_only_what_needs_a_format():
     row = ws[12]
     assert row[0].value == 1 and not row[0].has_style
     assert row[4].number_format == DATE
+
+
+def test_plain_rows_written_as_text_read_back_like_openpyxls_own(monkeypatch):
+    """The big lists write their data rows as text (reports.xlsx._write_rows_fast): the values,
+    types and number formats read back exactly as the same rows written cell by cell."""
+    columns = [
+        Column("STT", 6),
+        Column("Tên", 20),
+        Column("Số", 10, COUNT),
+        Column("Tiền", 10, MONEY),
+        Column("Ngày", 12, DATE),
+        Column("Cờ", 6),
+        Column("Ghi chú", 20),
+    ]
+    rows = [
+        [1, "Nguyễn Văn A & <con>", 3, 1_500_000, dt.date(1980, 5, 17), True, None],
+        [2, "  khoảng trắng  ", Decimal("2"), Decimal("1.5"), None, False, "x"],
+        [3, '=HYPERLINK("http://example.invalid")', 0, None, dt.date(2026, 1, 1), None, ""],
+        [None, "Con", None, None, dt.date(2012, 5, 2), None, "Tên có\ndòng mới"],
+        [4, "𠀋 ngoài BMP", 2.5, 7, dt.datetime(2026, 9, 1, 8, 30), None, "#N/A"],
+    ]
+
+    by_openpyxl = []  # rows openpyxl wrote cell by cell
+    real_write_row = WorksheetWriter.write_row
+
+    def write_row(self, xf, row, row_idx):
+        by_openpyxl.append(row_idx)
+        return real_write_row(self, xf, row, row_idx)
+
+    monkeypatch.setattr(WorksheetWriter, "write_row", write_row)
+
+    def read(fast: bool):
+        by_openpyxl.clear()
+        wb = new_workbook()
+        sheet = TableSheet(wb, name="Thử", columns=columns, header=HEADER, styled=False)
+        sheet.plain = fast  # False: cells for openpyxl, appended as a plain list (its path)
+        for row in rows:
+            values = sheet.fast(row)
+            sheet.append(values if fast else list(values))
+        out = io.BytesIO()
+        wb.save(out)
+        ws = load_workbook(io.BytesIO(out.getvalue())).active
+        data = range(sheet.first_data_row, sheet.first_data_row + len(rows))
+        assert set(data).isdisjoint(by_openpyxl) == fast
+        return [
+            [(c.value, c.data_type, c.number_format, c.quotePrefix) for c in row]
+            for row in ws.iter_rows(min_row=sheet.first_data_row)
+        ]
+
+    fast, slow = read(True), read(False)
+    assert fast == slow
+    assert fast[0][1][0] == "Nguyễn Văn A & <con>" and fast[1][1][0] == "  khoảng trắng  "
+    assert fast[0][3][2] == MONEY and fast[0][4][2] == DATE and fast[0][5][:2] == (True, "b")
+    assert fast[2][1][1:] == ("s", "General", True)  # a formula typed as a name stays text
 
 
 def test_roman():
