@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import get_language
 
 from areas.models import Assignment, Unit, UnitGroup
-from areas.scope import Scope, user_scope
+from areas.scope import Capability, Scope, user_scope
 from households.choices import TRANSITION as TRANSITION_LABELS
 from households.models import ReviewRound
 
@@ -91,8 +91,7 @@ def owner_for(user, round_: ReviewRound, *, unit_pk=None, group_pk=None) -> tupl
         raise Http404 from None
     # By default: the widest area the user may see. A province first; then a group the user is
     # assigned to (district staff after the reform); then their highest unit.
-    units = list(scope.units().order_by("path"))
-    top = min(units, key=lambda u: (u.path.count("/"), u.code), default=None)
+    top = min(_scope_tops(scope), key=lambda u: (u.path.count("/"), u.code), default=None)
     if top is not None and top.level == "province":
         return Owner(unit=top), scope
     group = (
@@ -106,6 +105,16 @@ def owner_for(user, round_: ReviewRound, *, unit_pk=None, group_pk=None) -> tupl
     if top is not None:
         return Owner(unit=top), scope
     raise Http404
+
+
+def _scope_tops(scope: Scope) -> list[Unit]:
+    """The units the shallowest of which is the user's highest: the roots of the scope (a few
+    rows) when they are all valid at the scope's day, else every unit under them."""
+    roots = scope.paths.get(Capability.SEE, ())
+    units = list(Unit.objects.valid_on(scope.day).filter(path__in=roots))
+    if len(units) == len(roots):
+        return units  # each root is above everything under it
+    return list(scope.units())
 
 
 def values_for(round_: ReviewRound, owner: Owner) -> dict[str, IndicatorValue]:
