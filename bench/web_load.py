@@ -247,6 +247,11 @@ def report(name, users, run_time, args, summary, sampler, cpu, wall, before, aft
         f"p50 {ms(total, 'p50')}, p95 {ms(total, 'p95')}, p99 {ms(total, 'p99')}, "
         f"max {ms(total, 'max')}"
     )
+    if summary.get("browser_cache"):
+        lines.append(
+            f"[{name}]   and {summary['browser_cache']:,} loads of chart data or map not sent: "
+            "still fresh in the simulated browser's cache (Cache-Control max-age)"
+        )
     for label, row in summary["by_name"].items():
         lines.append(
             f"[{name}]   {label}: {row['count']:,} requests, {row['errors']} errors, "

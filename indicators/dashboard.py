@@ -50,7 +50,8 @@ def cache_key(kind: str, round_: ReviewRound, owner: Owner, scope: Scope, versio
 
 
 def etag(key: str) -> str:
-    """A strong validator: the key holds the version, so equal keys mean equal content."""
+    """A strong validator: the key holds the version, so equal keys mean equal content. Also
+    the ``v`` of the chart data's and the map's URLs on the page."""
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
@@ -61,14 +62,20 @@ def page_data(
     key = cache_key("page", round_, owner, scope, version)
     data = cache.get(key)
     if data is None:
-        data = _page_data(round_, owner, scope, rounds)
+        # The chart data and the map are loaded after the page, at URLs naming their content
+        # (their ETag): a browser keeps them until a rollup changes the version, asking nothing.
+        sources = {
+            "charts_v": etag(key).strip('"'),
+            "map_v": etag(cache_key("map", round_, owner, scope, version)).strip('"'),
+        }
+        data = _page_data(round_, owner, scope, rounds, sources)
         cache.set(key, data, TIMEOUT)
     return data
 
 
-def _page_data(round_, owner: Owner, scope: Scope, rounds: list[ReviewRound]) -> dict:
+def _page_data(round_, owner: Owner, scope: Scope, rounds: list[ReviewRound], sources) -> dict:
     values = selectors.values_for(round_, owner)
-    context = {
+    context = sources | {
         "round": round_,
         "owner": owner,
         "values": values,

@@ -19,6 +19,8 @@ from . import selectors, services
 from .freshness import dashboard_rounds_with_freshness, values_version
 from .models import RollupRun
 
+FRESH_FOR = 24 * 60 * 60  # seconds a browser keeps the chart data or the map at a versioned URL
+
 
 def _dashboard_target(request):
     """(round, owner, scope, rounds, version) after the scope check; (None, ...) without rounds.
@@ -35,14 +37,19 @@ def _dashboard_target(request):
 
 
 def _conditional(request, key: str, build, content_type: str) -> HttpResponse:
-    """A 304 when the client holds the current version, else the (cached) content; browsers
-    must revalidate (no-cache) and shared caches must not keep it (private)."""
+    """A 304 when the client holds the current version, else the (cached) content. Never kept
+    by shared caches (private). At the URL the page gives (its ``v`` names this very content)
+    the browser may keep it for a day: a rollup changes the page's URL; at any other URL it
+    must revalidate (no-cache)."""
     tag = pages.etag(key)
     response = get_conditional_response(request, etag=tag)
     if response is None:
         response = HttpResponse(build(), content_type=content_type)
     response["ETag"] = tag
-    patch_cache_control(response, private=True, no_cache=True)
+    if request.GET.get("v") == tag.strip('"'):
+        patch_cache_control(response, private=True, max_age=FRESH_FOR)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
     return response
 
 

@@ -212,3 +212,34 @@ def test_queries_do_not_grow_with_households(
     assert [len(q) for q in larger] == [len(q) for q in small]
     for sql in (s for queries in larger for s in queries):
         assert not any(f'"{table}"' in sql for table in HOUSEHOLD_TABLES), sql
+
+
+def sources(body: str) -> list[str]:
+    """The chart data's and the map's URLs as the page gives them."""
+    return [
+        u.replace("&amp;", "&")
+        for u in re.findall(r'(?:data-src|hx-get)="([^"]+&amp;v=[^"]+)"', body)
+    ]
+
+
+def test_the_page_names_its_chart_data_and_map_by_version(
+    client, cast, computed, django_capture_on_commit_callbacks
+):
+    """At the page's URLs a browser keeps the chart data and the map without asking again;
+    a rollup gives the page new URLs."""
+    _, r26 = computed
+    client.force_login(cast.leader)
+    urls = sources(html(page(client, round=r26.pk)))
+    assert len(urls) == 2
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert (
+            "max-age=86400" in response["Cache-Control"] and "private" in response["Cache-Control"]
+        )
+        assert url.endswith("v=" + response["ETag"].strip('"'))
+        stale = client.get(url.rsplit("&v=", 1)[0] + "&v=old")
+        assert "no-cache" in stale["Cache-Control"] and "max-age" not in stale["Cache-Control"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rollup_start(round_=r26)
+    assert set(sources(html(page(client, round=r26.pk)))).isdisjoint(urls)
