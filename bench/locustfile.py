@@ -99,6 +99,7 @@ def _stop_when_timed(environment, **_kw):
             gevent.sleep(0.5)
             started = _state["started"]
             if started is not None and time.time() - started >= DURATION:
+                _state["ended"] = time.time()
                 environment.runner.quit()
                 return
 
@@ -110,7 +111,8 @@ def _write_summary(environment, **_kw):
     if not SUMMARY:
         return
     started = _state["started"]
-    seconds = max(0.0, time.time() - started) if started else 0.0
+    ended = _state.get("ended") or time.time()
+    seconds = max(0.0, ended - started) if started else 0.0
     result = {
         "users": USERS,
         "logged_in": _state["logged_in"],
