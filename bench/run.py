@@ -13,6 +13,8 @@ tables), each step runs as its own process through its own command line:
     generate    bench/seed_households.py N --reset     (rounds 2023-2026, N households)
     rollup      bench/rollup.py                        (full rollup of every round: the values
                                                         the dashboards read)
+    queries     bench/dashboard_queries.py --analyze   (the dashboard's queries and plans; fails
+                                                        if one reads a household table)
     import      bench/import_surveys.py M              (M = min(10,000, N/10) new households
                                                         into the open round)
     export      bench/export_detailed_list.py          (the detailed list: all, poor, near-poor)
@@ -46,7 +48,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 SETUP = ("migrate", "units", "accounts", "generate")
-STEPS = (*SETUP, "rollup", "import", "export", "web")
+STEPS = (*SETUP, "rollup", "queries", "import", "export", "web")
 TIME = shutil.which("time", path="/usr/bin")  # GNU time, for -v
 
 
@@ -92,6 +94,7 @@ def steps(n: int, imported: int, duration: int) -> dict[str, list[str]]:
         "accounts": [*manage, "seed_demo", "--households", "0"],
         "generate": [PY, str(bench / "seed_households.py"), str(n), "--reset"],
         "rollup": [PY, str(bench / "rollup.py")],
+        "queries": [PY, str(bench / "dashboard_queries.py"), "--analyze"],
         "import": [PY, str(bench / "import_surveys.py"), str(imported)],
         "export": [PY, str(bench / "export_detailed_list.py")],
         "web": [PY, str(bench / "web_load.py"), "--duration", str(duration)],
