@@ -6,7 +6,8 @@ The scenario is chosen by naming the user class on locust's command line.
 
 - ``ListUser`` (scenario "list"): the household list of the round, filtered by class
   (``poverty_class``, households/filters.py), then its last page, following the pagination links
-  read from the page (the list may paginate by key, so no ``?page=N`` is assumed).
+  read from the page (the list may paginate by key, so no ``?page=N`` is assumed); with each,
+  what the page loads after it is shown (``hx-get``), as a browser does.
 - ``DashboardUser`` (scenario "dashboard"): the province dashboard (``/chi-tieu/``), then what a
   browser loads after it (the chart data and the map, read from the page's ``data-src`` and
   ``hx-get``), sending ``If-None-Match`` with the ETag it already holds, as a browser does;
@@ -189,9 +190,21 @@ class ListUser(PortalUser):
             if response.status_code != 200 or "<table" not in (response.text or ""):
                 response.failure(f"household list: {response.status_code}")
                 return
-            href, what = last_page_link(response.text)
+            page = response.text
+        self._deferred(page, "/ho/ [poor]")
+        href, what = last_page_link(page)
         if href:
-            self.client.get(urljoin("/ho/", href), name=f"/ho/ [poor, {what}]")
+            name = f"/ho/ [poor, {what}]"
+            with self.client.get(urljoin("/ho/", href), name=name, catch_response=True) as last:
+                page = last.text or ""
+            self._deferred(page, name)
+
+    def _deferred(self, page: str, after: str) -> None:
+        """What the page loads after it is shown (htmx hx-get: e.g. counts the list does not
+        wait for), as a browser does."""
+        for raw in re.findall(r'hx-get="([^"]+)"', page):
+            url = urljoin("/ho/", html.unescape(raw))
+            self.client.get(url, name=f"{url.split('?')[0]} [after {after}]")
 
 
 class DashboardUser(PortalUser):
