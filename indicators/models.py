@@ -198,12 +198,7 @@ class IndicatorValue(models.Model):
                 name="one_value_per_group",
             ),
         ]
-        indexes = [
-            models.Index(fields=["round", "unit"]),
-            models.Index(fields=["round", "group"]),
-            # the dashboards' cache version: max(computed_at) of a round in one index lookup
-            models.Index(fields=["round", "computed_at"], name="indicator_value_freshness"),
-        ]
+        indexes = [models.Index(fields=["round", "unit"]), models.Index(fields=["round", "group"])]
 
     def __str__(self) -> str:
         return f"{self.indicator_id} · {self.value}"

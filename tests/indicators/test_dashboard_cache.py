@@ -243,3 +243,29 @@ def test_the_page_names_its_chart_data_and_map_by_version(
     with django_capture_on_commit_callbacks(execute=True):
         services.rollup_start(round_=r26)
     assert set(sources(html(page(client, round=r26.pk)))).isdisjoint(urls)
+
+
+def test_every_write_of_values_stamps_the_root(
+    client, cast, computed, django_capture_on_commit_callbacks
+):
+    """The version reads the root unit's values only (freshness.py): each write of a round's
+    values, full or incremental, must restamp them with its own time."""
+    from django.db.models import Max
+
+    from indicators.freshness import dashboard_rounds_with_freshness
+
+    def stamps(round_):
+        values = IndicatorValue.objects.filter(round=round_)
+        newest = values.aggregate(at=Max("computed_at"))["at"]
+        (annotated,) = [r for r in dashboard_rounds_with_freshness() if r.pk == round_.pk]
+        return newest, annotated.values_at
+
+    _, r26 = computed
+    newest, root = stamps(r26)
+    assert newest == root
+    with django_capture_on_commit_callbacks() as callbacks:
+        h = register(cast.admin, unit("21220"), members=[member("Hộ mới")])
+        save(cast.admin, Survey.objects.get(household=h, round=r26), **POOR_FIELDS)
+    run_all(callbacks)  # an incremental rollup of Sơn Tịnh
+    after, root_after = stamps(r26)
+    assert after > newest and root_after == after
