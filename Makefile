@@ -6,8 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 HOUSEHOLDS ?=
+SIZE ?= 100000
 
-.PHONY: run test setup assets migrate demo worker beat lint format messages check clean
+.PHONY: run test setup assets migrate demo worker beat lint format messages check clean bench
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +64,11 @@ messages: setup
 check: setup
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Every benchmark of bench/ on a fresh SIZE-household PostgreSQL database bench_run_SIZE (see
+# bench/README.md); results appended to bench/results/bench-SIZE.txt.
+bench: setup
+	$(PY) bench/run.py $(SIZE)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor

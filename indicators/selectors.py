@@ -8,16 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import get_language
 
 from areas.models import Assignment, Unit, UnitGroup
-from areas.scope import Scope, user_scope
+from areas.scope import Capability, Scope, user_scope
 from households.choices import TRANSITION as TRANSITION_LABELS
 from households.models import ReviewRound
 
-from .models import IndicatorValue, RollupRun, Target
+from .models import IndicatorValue, Target
 from .rules import Status, TargetKind, target_status
 
 
@@ -45,7 +45,18 @@ def dashboard_rounds():
     return ReviewRound.objects.filter(kind="periodic").order_by("-starts_on")
 
 
-def dashboard_round(pk: str | None) -> ReviewRound | None:
+def dashboard_round(pk: str | None, rounds: list[ReviewRound] | None = None) -> ReviewRound | None:
+    """The round asked for (404 if it is not a periodic round), by default the newest one with
+    stored values. ``rounds``: the periodic rounds already read with their freshness
+    (``freshness.dashboard_rounds_with_freshness``), so that no other query is needed."""
+    if rounds is not None:
+        if pk:
+            try:
+                return next(r for r in rounds if r.pk == int(pk))
+            except (ValueError, StopIteration):
+                raise Http404 from None
+        with_values = [r for r in rounds if r.values_at is not None]
+        return next(iter(with_values or rounds), None)
     rounds = dashboard_rounds()
     if pk:
         try:
@@ -80,8 +91,7 @@ def owner_for(user, round_: ReviewRound, *, unit_pk=None, group_pk=None) -> tupl
         raise Http404 from None
     # By default: the widest area the user may see. A province first; then a group the user is
     # assigned to (district staff after the reform); then their highest unit.
-    units = list(scope.units().order_by("path"))
-    top = min(units, key=lambda u: (u.path.count("/"), u.code), default=None)
+    top = min(_scope_tops(scope), key=lambda u: (u.path.count("/"), u.code), default=None)
     if top is not None and top.level == "province":
         return Owner(unit=top), scope
     group = (
@@ -97,19 +107,25 @@ def owner_for(user, round_: ReviewRound, *, unit_pk=None, group_pk=None) -> tupl
     raise Http404
 
 
+def _scope_tops(scope: Scope) -> list[Unit]:
+    """The units the shallowest of which is the user's highest: the roots of the scope (a few
+    rows) when they are all valid at the scope's day, else every unit under them."""
+    roots = scope.paths.get(Capability.SEE, ())
+    units = list(Unit.objects.valid_on(scope.day).filter(path__in=roots))
+    if len(units) == len(roots):
+        return units  # each root is above everything under it
+    return list(scope.units())
+
+
 def values_for(round_: ReviewRound, owner: Owner) -> dict[str, IndicatorValue]:
     rows = IndicatorValue.objects.filter(round=round_, **owner.filter).select_related("indicator")
     return {v.indicator.code: v for v in rows}
 
 
-def freshness(round_: ReviewRound) -> dict:
-    """When the round's values were computed, whether they are provisional, the latest run."""
-    stats = IndicatorValue.objects.filter(round=round_).aggregate(
-        as_of=Max("computed_at"),
-        provisional=Count("id", filter=Q(provisional=True)),  # any value still provisional
-    )
-    run = RollupRun.objects.filter(round=round_, full=True).order_by("-created_at").first()
-    return {"as_of": stats["as_of"], "provisional": bool(stats["provisional"]), "run": run}
+def provisional(round_: ReviewRound) -> bool:
+    """Whether any of the round's stored values is still provisional (an open round with
+    communes not yet accepted)."""
+    return IndicatorValue.objects.filter(round=round_, provisional=True).exists()
 
 
 @dataclass(frozen=True)
@@ -211,10 +227,12 @@ def _rows(round_, kind: str, owners, codes: list[str]) -> list[dict]:
     return [{"owner": o, "kind": kind, "values": table[o.pk]} for o in owners]
 
 
-def trend(user, owner: Owner, codes: list[str]) -> list[dict]:
+def trend(owner: Owner, codes: list[str], *, rounds: list[ReviewRound] | None = None) -> list[dict]:
     """The owner's values over the periodic rounds. A unit is followed by its code across the
     2025 reform (the province 51 before and after); a group is the same row throughout."""
-    rounds = list(dashboard_rounds().order_by("starts_on"))
+    if rounds is None:
+        rounds = list(dashboard_rounds())
+    rounds = sorted(rounds, key=lambda r: r.starts_on)
     if owner.group:
         filt = Q(group=owner.group)
     else:

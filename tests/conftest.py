@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -122,3 +123,13 @@ def celery_eager():
     app.conf.task_always_eager = True
     yield app
     app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings):
+    """Each test reads and writes its own cache namespace: the dashboards cache pages per rollup,
+    and another test may reuse the same database ids. A key prefix rather than a flush, because
+    in CI the Redis database is shared with Celery's broker."""
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }

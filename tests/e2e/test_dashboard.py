@@ -51,3 +51,22 @@ def test_leader_reads_the_2024_targets_and_drills_down(cast, page, login, live_s
     page.get_by_test_id("breakdown").get_by_role("link", name="Huyện Ba Tơ").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Huyện Ba Tơ")
     expect(page.get_by_test_id("kpi-poor_rate")).not_to_have_text("—")
+
+
+def test_charts_and_map_load_after_the_page(cast, page, login, live_server, demo):
+    """The chart data comes from its own URL (fetched by charts.js) and the map from htmx; a
+    second visit draws them again from the browser's cache."""
+    from playwright.sync_api import expect
+
+    r26 = ReviewRound.objects.get(kind="periodic", year=2026)
+    login("leader")
+    loads = []
+    page.on("response", lambda r: loads.append((r.url, r.status)) if "/chi-tieu/b" in r.url else 0)
+    for _visit in range(2):
+        page.goto(f"{live_server.url}/chi-tieu/?round={r26.pk}")
+        page.wait_for_function("() => window.Chart && Chart.getChart('chart-breakdown')")
+        assert page.evaluate("Chart.getChart('chart-trend').data.labels.length") >= 2
+        page.get_by_test_id("map").scroll_into_view_if_needed()  # loaded when revealed
+        expect(page.get_by_test_id("map").locator("svg path").first).to_be_attached()
+    charts = [(url, status) for url, status in loads if "/chi-tieu/bieu-do/" in url]
+    assert charts and all(status == 200 for _url, status in charts)
