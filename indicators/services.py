@@ -147,7 +147,7 @@ def rollup_merge(*, run: RollupRun) -> None:
         values_by_owner_store(round_, now)
         program_values_store(round_=round_, computed_at=now)
         RollupRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.DONE, finished_at=now, done_parts=F("total_parts")
+            status=RunStatus.DONE, finished_at=timezone.now(), done_parts=F("total_parts")
         )
 
 
@@ -173,7 +173,7 @@ def rollup_commune(*, round_: ReviewRound, commune: Unit) -> RollupRun:
             _commune_totals_store(round_, [commune.pk], totals, now)
             values_by_owner_store(round_, now, owners=owners_of(round_, {commune.pk}))
             RollupRun.objects.filter(pk=run.pk).update(
-                status=RunStatus.DONE, finished_at=now, done_parts=1
+                status=RunStatus.DONE, finished_at=timezone.now(), done_parts=1
             )
     except Exception as exc:
         rollup_fail(run_id=run.pk, error=exc)
