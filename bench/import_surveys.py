@@ -49,6 +49,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.files import File  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from areas.models import Unit  # noqa: E402
 from households import models as hm  # noqa: E402
@@ -276,6 +277,8 @@ def phase(name: str, path: str, job_id: int | None) -> dict:
         timer.wrap(services, "_stored_plan", "stored rows")
         timer.wrap(checks.Checker, "recheck", "recheck")
         timer.wrap(checks.Checker, "run", "check again")
+        timer.wrap(bulk, "_check_citizen_ids", "service checks")
+        timer.wrap(bulk, "_lock", "locks")
         timer.wrap(bulk, "_write", "write")
         timer.wrap(connection, "_commit", "commit")
         timer.wrap(indicators.services, "rollup_commune", "rollups")
@@ -287,6 +290,7 @@ def phase(name: str, path: str, job_id: int | None) -> dict:
 
         rows.copy = counted
     db_cpu = backend_cpu()
+    begun = timezone.now()
     started, cpu = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(count):
         if name in ("validate", "revalidate"):
@@ -298,6 +302,8 @@ def phase(name: str, path: str, job_id: int | None) -> dict:
             services.import_confirm(by=user, job=Job.objects.get(pk=job_id))
         job = Job.objects.get(pk=job_id or job.pk)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    finished = Job.objects.get(pk=job_id or job.pk).finished_at
+    done_after = (finished - begun).total_seconds() if finished else None
     db_cpu = backend_cpu() - db_cpu if db_cpu is not None else None
     return {
         "phase": name,
@@ -305,6 +311,7 @@ def phase(name: str, path: str, job_id: int | None) -> dict:
         "status": job.status,
         "error": job.error,
         "seconds": round(elapsed, 1),
+        "done_after": round(done_after, 1) if done_after is not None else None,
         "cpu": round(cpu, 1),
         "db_cpu": round(db_cpu, 1) if db_cpu is not None else None,
         "queries": queries[0],
@@ -373,6 +380,8 @@ def main() -> None:
         result = run_phase(name, str(path), job_id)
         results.append(result)
         parts = "; ".join(f"{k}: {v}" for k, v in result["parts"].items())
+        if name == "apply" and result["done_after"] is not None:
+            parts = f"job done after {result['done_after']} s; {parts}"
         db = f" + {result['db_cpu']} s database" if result["db_cpu"] is not None else ""
         print(f"{name:>10}: {result['seconds']:6.1f} s wall, {result['cpu']:6.1f} s cpu{db}, "
               f"{result['queries']:,} queries, peak RSS {result['peak_mib']:4d} MiB, "
