@@ -249,7 +249,7 @@ def test_every_write_of_values_stamps_the_root(
     client, cast, computed, django_capture_on_commit_callbacks
 ):
     """The version reads the root unit's values only (freshness.py): each write of a round's
-    values, full or incremental, must restamp them with its own time."""
+    values (full, incremental, program refresh) must restamp them with its own time."""
     from django.db.models import Max
 
     from indicators.freshness import dashboard_rounds_with_freshness
@@ -269,3 +269,7 @@ def test_every_write_of_values_stamps_the_root(
     run_all(callbacks)  # an incremental rollup of Sơn Tịnh
     after, root_after = stamps(r26)
     assert after > newest and root_after == after
+    # a program refresh (a project, course or employment record changed) rewrites lines too
+    services.program_refresh(commune_ids=[unit("21484").pk], staff=True)
+    refreshed, root_refreshed = stamps(r26)
+    assert refreshed > after and root_refreshed == refreshed
