@@ -10,7 +10,7 @@ tables), each step runs as its own process through its own command line:
     migrate     manage.py migrate
     units       manage.py load_units
     accounts    manage.py seed_demo --households 0     (the demo accounts, catalogue, targets)
-    generate    bench/seed_households.py N --reset     (rounds 2023-2026, N households)
+    generate    bench/seed_households.py N --reset --workers 2  (rounds 2023-2026, N households)
     rollup      bench/rollup.py                        (full rollup of every round: the values
                                                         the dashboards read)
     queries     bench/dashboard_queries.py --analyze   (the dashboard's queries and plans; fails
@@ -92,7 +92,8 @@ def steps(n: int, imported: int, duration: int) -> dict[str, list[str]]:
         "migrate": [*manage, "migrate", "--noinput", "-v", "1"],
         "units": [*manage, "load_units"],
         "accounts": [*manage, "seed_demo", "--households", "0"],
-        "generate": [PY, str(bench / "seed_households.py"), str(n), "--reset"],
+        # two loader processes (the machine's cores), COPY with the indexes built after
+        "generate": [PY, str(bench / "seed_households.py"), str(n), "--reset", "--workers", "2"],
         "rollup": [PY, str(bench / "rollup.py")],
         "queries": [PY, str(bench / "dashboard_queries.py"), "--analyze"],
         "import": [PY, str(bench / "import_surveys.py"), str(imported)],
