@@ -288,9 +288,15 @@ def owners_of(round_: ReviewRound, commune_ids: Collection[int]) -> dict[str, se
     return owners
 
 
-_JSON = {  # (unpivot a JSON object into key/value rows, aggregate rows into one, read a key)
+# (unpivot a JSON object into key/value rows, aggregate rows into one, read a key). SQLite reads
+# a quoted key: '$.' alone (a count's empty denominator) is not a valid path.
+_JSON = {
     "postgresql": ("jsonb_each_text({})", "jsonb_object_agg({}, {})", "({} ->> ({}))"),
-    "sqlite": ("json_each({})", "json_group_object({}, {})", "json_extract({}, '$.' || ({}))"),
+    "sqlite": (
+        "json_each({})",
+        "json_group_object({}, {})",
+        """json_extract({}, '$."' || ({}) || '"')""",
+    ),
 }
 
 
