@@ -68,6 +68,9 @@ from .load import (
     drop_secondary,
     is_empty,
     reserve,
+    schema_forget,
+    schema_remember,
+    schema_restore,
     secondary_schema,
     sink,
 )
@@ -249,6 +252,10 @@ def _seed_bulk(households, seed, users, models, workers, stdout) -> DemoReport:
     global _WORK
     if connection.in_atomic_block:
         raise RuntimeError("the bulk load commits as it goes: call it outside a transaction")
+    with transaction.atomic():
+        restored = schema_restore(models)  # an earlier load that was killed midway
+    if restored and stdout is not None:
+        stdout.write(f"restored {restored} indexes and constraints an interrupted load dropped\n")
     if not is_empty([*models, ReviewRound]):
         raise RuntimeError(
             "the bulk load (workers) needs empty household tables and no rounds "
@@ -266,6 +273,7 @@ def _seed_bulk(households, seed, users, models, workers, stdout) -> DemoReport:
             history=HISTORY[0] in models,
         )
         schema = secondary_schema(models)
+        schema_remember(schema)
         drop_secondary(schema)
     seconds["prepare"] = time.perf_counter() - started
     _WORK = (population, ctx, models, timezone.now())
@@ -281,6 +289,7 @@ def _seed_bulk(households, seed, users, models, workers, stdout) -> DemoReport:
         with transaction.atomic():  # the rounds last: they say the demo is complete
             rounds = _rounds_create(ctx.rounds)
             create_secondary([s for s in schema if s[0] == "foreign"])
+            schema_forget()
             submissions = _submissions_create(rounds[OPEN_YEAR], users)
         seconds["foreign keys"] = time.perf_counter() - mark
     except BaseException:
@@ -307,6 +316,7 @@ def _undo(models, schema) -> None:
             for model in reversed(models):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
         create_secondary([s for s in schema if s[2] not in present])
+        schema_forget()
 
 
 def _run_workers(population: Population, workers: int, stdout, started: float):

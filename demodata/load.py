@@ -262,6 +262,43 @@ def secondary_schema(model_list) -> list[tuple[str, str, str, str]]:
         return [tuple(row) for row in cursor.fetchall()]
 
 
+DROPPED = "demodata_dropped_schema"
+
+
+def schema_remember(schema) -> None:
+    """Keep what is about to be dropped in a table of its own, in the transaction that drops it:
+    a load killed before it puts the schema back (a signal, a power cut: no ``except`` runs)
+    leaves the definitions in the database, and the next load restores them first
+    (``schema_restore``). Found when a killed 1,000,000-household run left the tables without
+    their indexes and the next run took that for the schema."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {DROPPED} "
+            "(kind text, table_name text, name text, definition text)"
+        )
+        cursor.executemany(f"INSERT INTO {DROPPED} VALUES (%s, %s, %s, %s)", schema)  # noqa: S608
+
+
+def schema_forget() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {DROPPED}")
+
+
+def schema_restore(model_list) -> int:
+    """Put back what an interrupted load dropped (nothing when none was); how many items."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [DROPPED])
+        if cursor.fetchone()[0] is None:
+            return 0
+        cursor.execute(f"SELECT kind, table_name, name, definition FROM {DROPPED}")  # noqa: S608
+        saved = [tuple(row) for row in cursor.fetchall()]
+    present = {name for _, _, name, _ in secondary_schema(model_list)}
+    missing = [item for item in saved if item[2] not in present]
+    create_secondary(missing)
+    schema_forget()
+    return len(missing)
+
+
 def drop_secondary(schema) -> None:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
