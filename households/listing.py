@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, Count, Min, Q, Sum
+from django.db.models import BigIntegerField, Count, Min, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
@@ -25,7 +25,7 @@ from areas.models import Kind
 from areas.scope import Capability, Scope
 from indicators.models import CommuneTotals
 
-from . import choices, selectors
+from . import choices, counting, selectors
 from .filters import SurveyFilter
 from .models import ReviewRound, SurveyStatus
 from .paging import PAGING_PARAMS, KeysetPage, keyset_page
@@ -162,10 +162,7 @@ def stored_totals(found: RoundList) -> Totals | None:
 
 
 def counted_totals(found: RoundList) -> Totals:
-    """The list's totals counted from its rows: one aggregate query. A pending entry counts
-    with its previous class (``effective_class``), as the stored figures count it."""
-    by_class = {c: Count("pk", filter=Q(effective_class=c)) for c in CLASSES}
-    row = found.entries.order_by().aggregate(
-        entries=Count("pk"), persons=Coalesce(Sum("member_count"), 0), **by_class
-    )
+    """The list's totals counted from its rows: one aggregate query, by the counting rules
+    every figure uses (``households.counting``)."""
+    row = found.entries.order_by().aggregate(**counting.class_counts(CLASSES))
     return Totals(as_of=None, stored=False, **row)

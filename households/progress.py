@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from areas.models import Unit
 
+from . import counting
 from .models import CommuneSubmission, Exclusion, ReviewRound, SubmissionStatus, Survey
 
 NOT_SUBMITTED = "not_submitted"
@@ -31,10 +32,10 @@ def commune_progress(
             pending=Count("id", filter=Q(status="pending")),
             surveyed=Count("id", filter=Q(status="surveyed")),
             carried=Count("id", filter=Q(status="carried_over")),
-            # as the rollup counts them: a pending entry with its previous class
-            poor=Count("id", filter=Q(effective_class="poor")),
-            near_poor=Count("id", filter=Q(effective_class="near_poor")),
-            persons=Sum("member_count"),
+            # as every figure counts them (households.counting)
+            poor=counting.households(counting.in_class(counting.POOR)),
+            near_poor=counting.households(counting.in_class(counting.NEAR_POOR)),
+            persons=counting.persons(),
         )
     }
     excluded = dict(

@@ -29,13 +29,12 @@ from collections.abc import Collection, Iterable
 
 from django.db import connection, transaction
 
+from households import counting
 from households.models import ReviewRound
-from households.standards import PovertyClass
 
 from .catalog import TRANSITIONS, indicator_codes
 
-POOR, NEAR, AVERAGE = (c.value for c in (PovertyClass.POOR, PovertyClass.NEAR_POOR,
-                                         PovertyClass.AVERAGE))  # fmt: skip
+POOR, NEAR, AVERAGE = counting.POOR, counting.NEAR_POOR, counting.AVERAGE
 CLASS_KEY = {POOR: "poor", NEAR: "near"}
 TRANSITION_CODES = [code for code, _, _ in TRANSITIONS]
 FORMULAS = ("count", "rate", "reduction")  # Indicator.kind evaluated here; "program": program.py
@@ -51,8 +50,10 @@ def fields() -> list[str]:
         "average_persons", "poor_or_near", "em_households", "em_poor", "em_near",
         "prev_households", "prev_poor", "prev_near", "prev_poor_or_near", "prev_em_households",
         "prev_em_poor", "pending", "surveyed", "carried", "excluded", "communes", "accepted",
+        "prev_poor_persons", "prev_near_persons",
     ]  # fmt: skip
     base += [f"t_{code}" for code in TRANSITION_CODES]
+    base += [f"tp_{code}" for code in TRANSITION_CODES]  # the same in persons
     for cls in CLASS_KEY.values():
         base += [f"dep_{cls}_{code}" for code, _, _ in indicator_codes()]
     return base + PROGRAM_FIELDS
@@ -78,21 +79,26 @@ def _q(value: str) -> str:
 
 
 def _survey_columns() -> list[tuple[str, str]]:
-    """(key, aggregate over households_survey): an entry counts with its effective class."""
-    listed = "arrival = '' AND previous_class <> ''"  # on last round's list, in this commune
-    columns = [("households", "COUNT(*)"), ("persons", "SUM(member_count)")]
-    for key, cls in (("poor", POOR), ("near", NEAR), ("average", AVERAGE)):
+    """(key, aggregate over households_survey): the counting rules of ``households.counting``."""
+    cls, persons = counting.SQL_CLASS, counting.PERSONS
+    listed = counting.SQL_LISTED_AT_START
+    columns = [("households", "COUNT(*)"), ("persons", f"SUM({persons})")]
+    for key, value in (("poor", POOR), ("near", NEAR), ("average", AVERAGE)):
         columns += [
-            (key, f"COUNT(*) FILTER (WHERE effective_class = {_q(cls)})"),
-            (f"{key}_persons", f"SUM(member_count) FILTER (WHERE effective_class = {_q(cls)})"),
+            (key, f"COUNT(*) FILTER (WHERE {cls} = {_q(value)})"),
+            (f"{key}_persons", f"SUM({persons}) FILTER (WHERE {cls} = {_q(value)})"),
         ]
     columns += [
         ("em_households", "COUNT(*) FILTER (WHERE is_ethnic_minority)"),
-        ("em_poor", f"COUNT(*) FILTER (WHERE is_ethnic_minority AND effective_class = {_q(POOR)})"),
-        ("em_near", f"COUNT(*) FILTER (WHERE is_ethnic_minority AND effective_class = {_q(NEAR)})"),
+        ("em_poor", f"COUNT(*) FILTER (WHERE is_ethnic_minority AND {cls} = {_q(POOR)})"),
+        ("em_near", f"COUNT(*) FILTER (WHERE is_ethnic_minority AND {cls} = {_q(NEAR)})"),
         ("prev_households", f"COUNT(*) FILTER (WHERE {listed})"),
         ("prev_poor", f"COUNT(*) FILTER (WHERE {listed} AND previous_class = {_q(POOR)})"),
         ("prev_near", f"COUNT(*) FILTER (WHERE {listed} AND previous_class = {_q(NEAR)})"),
+        ("prev_poor_persons",
+         f"SUM({persons}) FILTER (WHERE {listed} AND previous_class = {_q(POOR)})"),
+        ("prev_near_persons",
+         f"SUM({persons}) FILTER (WHERE {listed} AND previous_class = {_q(NEAR)})"),
         ("prev_em_households", f"COUNT(*) FILTER (WHERE {listed} AND is_ethnic_minority)"),
         ("prev_em_poor", f"COUNT(*) FILTER (WHERE {listed} AND is_ethnic_minority "
                          f"AND previous_class = {_q(POOR)})"),
@@ -100,29 +106,35 @@ def _survey_columns() -> list[tuple[str, str]]:
         ("surveyed", "COUNT(*) FILTER (WHERE status = 'surveyed')"),
         ("carried", "COUNT(*) FILTER (WHERE status = 'carried_over')"),
     ]  # fmt: skip
-    columns += [
-        (f"t_{code}", f"COUNT(*) FILTER (WHERE transition = {_q(code)})")
-        for code in TRANSITION_CODES
-    ]
+    for code in TRANSITION_CODES:
+        columns += [
+            (f"t_{code}", f"COUNT(*) FILTER (WHERE transition = {_q(code)})"),
+            (f"tp_{code}", f"SUM({persons}) FILTER (WHERE transition = {_q(code)})"),
+        ]
     return columns
 
 
 def _exclusion_columns() -> list[tuple[str, str]]:
-    """(key, aggregate over households_exclusion e joined to its household h)."""
+    """(key, aggregate over households_exclusion e joined to its household h): a household that
+    left was on the list at the start, with the members recorded when it left."""
+    listed = counting.SQL_EXIT_LISTED_AT_START
+    persons = f"e.{counting.PERSONS}"
     columns = [
         ("excluded", "COUNT(*)"),
-        ("prev_households", "COUNT(*) FILTER (WHERE e.previous_class <> '')"),
+        ("prev_households", f"COUNT(*) FILTER (WHERE {listed})"),
         ("prev_poor", f"COUNT(*) FILTER (WHERE e.previous_class = {_q(POOR)})"),
         ("prev_near", f"COUNT(*) FILTER (WHERE e.previous_class = {_q(NEAR)})"),
-        ("prev_em_households",
-         "COUNT(*) FILTER (WHERE e.previous_class <> '' AND h.is_ethnic_minority)"),
+        ("prev_poor_persons", f"SUM({persons}) FILTER (WHERE e.previous_class = {_q(POOR)})"),
+        ("prev_near_persons", f"SUM({persons}) FILTER (WHERE e.previous_class = {_q(NEAR)})"),
+        ("prev_em_households", f"COUNT(*) FILTER (WHERE {listed} AND h.is_ethnic_minority)"),
         ("prev_em_poor",
          f"COUNT(*) FILTER (WHERE e.previous_class = {_q(POOR)} AND h.is_ethnic_minority)"),
     ]  # fmt: skip
-    columns += [
-        (f"t_{code}", f"COUNT(*) FILTER (WHERE e.transition = {_q(code)})")
-        for code in TRANSITION_CODES
-    ]
+    for code in TRANSITION_CODES:
+        columns += [
+            (f"t_{code}", f"COUNT(*) FILTER (WHERE e.transition = {_q(code)})"),
+            (f"tp_{code}", f"SUM({persons}) FILTER (WHERE e.transition = {_q(code)})"),
+        ]
     return columns
 
 
@@ -347,7 +359,7 @@ SELECT indicator_id, %(round)s, owner_id,
     CASE formula WHEN 'rate' THEN den WHEN 'reduction' THEN cur / 100.0 END,
     CASE formula WHEN 'count' THEN num WHEN 'rate' THEN cur / 100.0
         ELSE (prev - cur) / 100.0 END,
-    (%(open)s AND accepted < communes),
+    (%(open)s AND accepted < communes),  -- counting.is_provisional
     %(now)s
 FROM r WHERE true
 ON CONFLICT (indicator_id, round_id, {column}) WHERE {column} IS NOT NULL DO UPDATE SET

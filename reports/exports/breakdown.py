@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from households import counting
 from households.models import Survey
 
 from ..xlsx import COUNT, Column
@@ -31,7 +32,7 @@ def entries(round_, commune_ids):
     """The round's poor and near-poor entries in these communes (explicit ids), by the class
     the figures count (the stored ``effective_class``)."""
     return Survey.objects.filter(
-        round=round_, commune_id__in=commune_ids, effective_class__in=CLASSES
+        round=round_, commune_id__in=commune_ids, **{f"{counting.CLASS}__in": CLASSES}
     )
 
 
@@ -39,9 +40,9 @@ def counts_by_commune(queryset, parts: Mapping[str, Q]) -> tuple[dict[int, dict]
     """{commune_id: {"<class>__total": n, "<class>__<part>": n}}: one query."""
     aggregates = {}
     for cls in CLASSES:
-        aggregates[f"{cls}__total"] = Count("id", filter=Q(effective_class=cls))
+        aggregates[f"{cls}__total"] = counting.households(counting.in_class(cls))
         for part, condition in parts.items():
-            aggregates[f"{cls}__{part}"] = Count("id", filter=Q(effective_class=cls) & condition)
+            aggregates[f"{cls}__{part}"] = counting.households(counting.in_class(cls) & condition)
     rows = queryset.order_by().values("commune_id").annotate(**aggregates)
     return {row.pop("commune_id"): row for row in rows}, list(aggregates)
 

@@ -2,21 +2,20 @@
 columns 1–9 (start, three decreases, four increases, end), a households row and a persons row
 per area.
 
-The households row is the stored indicator values. The catalog does not store transitions in
-persons, so the persons row is counted from the round's entries and exclusions with one grouped
-query each, every household weighted by its members as recorded this round (at leaving, for a
-household that left): the persons row then balances exactly like the households row.
+Both rows come from the same rollup: the households row from the stored indicator values, the
+persons row from the stored commune totals (the catalog holds no transitions in persons), every
+household weighted by its members as recorded this round (at leaving, for a household that
+left), by ``households.counting``: the persons row balances exactly like the households row.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from households.choices import TRANSITION
-from households.models import Exclusion, Survey
 from households.rules import BALANCE_NEAR_POOR, BALANCE_POOR
+from indicators.models import CommuneTotals
 
 from ..xlsx import COUNT, Column, TableSheet, streamed
 from .common import (
@@ -71,32 +70,16 @@ def balance_columns(kind: str) -> tuple[list[Column], list[str]]:
 
 
 def persons_by_commune(round_, commune_ids, kind: str, keys: list[str]) -> dict[int, dict]:
-    """Persons per column and commune: one query over entries, one over exclusions."""
-    cls = KINDS[kind]["class"]
-    transitions = [k.removeprefix("t_") for k in keys if k.startswith("t_")]
-    listed = Q(arrival="") & ~Q(previous_class="")
-    entries = (
-        Survey.objects.filter(round=round_, commune_id__in=commune_ids)
-        .values("commune_id")
-        .annotate(
-            start=Sum("member_count", filter=listed & Q(previous_class=cls)),
-            end=Sum("member_count", filter=Q(effective_class=cls)),
-            **{f"t_{t}": Sum("member_count", filter=Q(transition=t)) for t in transitions},
-        )
-    )
-    exits = (
-        Exclusion.objects.filter(round=round_, commune_id__in=commune_ids)
-        .values("commune_id")
-        .annotate(
-            start=Sum("member_count", filter=Q(previous_class=cls)),
-            **{f"t_{t}": Sum("member_count", filter=Q(transition=t)) for t in transitions},
-        )
-    )
+    """Persons per column and commune, from the stored commune totals of the same rollup as the
+    households row (``indicators.CommuneTotals``: ``prev_*_persons``, ``*_persons``,
+    ``tp_<transition>``, counted by ``households.counting``). One query."""
+    cls = "poor" if kind == "poor" else "near"
+    stored = {"start": f"prev_{cls}_persons", "end": f"{cls}_persons"}
+    stored.update({k: f"tp_{k.removeprefix('t_')}" for k in keys if k.startswith("t_")})
     out: dict[int, dict] = {}
-    for row in [*entries, *exits]:
-        target = out.setdefault(row.pop("commune_id"), dict.fromkeys(keys, 0))
-        for key, value in row.items():
-            target[key] += value or 0
+    rows = CommuneTotals.objects.filter(round=round_, commune_id__in=commune_ids)
+    for commune_id, data in rows.values_list("commune_id", "data"):
+        out[commune_id] = {k: data.get(stored[k], 0) for k in keys}
     return out
 
 
@@ -132,8 +115,8 @@ def write(ctx: ExportContext, out, progress=None, *, kind: str) -> None:
             [
                 _(
                     "Cột 9 = cột 1 − cột 2 − cột 3 − cột 4 + cột 5 + cột 6 + cột 7 + cột 8. "
-                    "Dòng hộ lấy từ số liệu tổng hợp; dòng người tính từ phiếu rà soát lúc "
-                    "xuất, mỗi hộ tính theo số nhân khẩu ghi nhận trong đợt này."
+                    "Dòng hộ và dòng người lấy từ cùng một lần tổng hợp số liệu; mỗi hộ tính "
+                    "theo số nhân khẩu ghi nhận trong đợt này."
                 )
             ]
         )

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from areas.models import Kind
 from areas.scope import user_scope
-from households import choices
+from households import choices, counting
 from households.models import Member, SurveyDeprivation
 from households.selectors import round_communes_for_user, round_scope, survey_list_for_round
 
@@ -70,7 +70,7 @@ def entries(ctx: ExportContext):
 def queryset(ctx: ExportContext, kind: str):
     """The entries of the class, as the stored figures count it (``effective_class``: a pending
     entry with its previous class), read through the (round, class, commune, household) index."""
-    return entries(ctx).filter(effective_class=KINDS[kind]["class"])
+    return entries(ctx).filter(counting.in_class(KINDS[kind]["class"]))
 
 
 def total(ctx: ExportContext, *, kind: str) -> int:
