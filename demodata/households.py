@@ -167,6 +167,7 @@ def _seed_here(households, seed, users, models, stdout) -> DemoReport:
             out.flush()
             _progress(stdout, block + 1, population, started)
         submissions = _submissions_create(rounds[OPEN_YEAR], users)
+        submissions += _closed_submissions_create(rounds, users)
     return _report(out.counts(), len(rounds), submissions)
 
 
@@ -243,6 +244,34 @@ def _submissions_create(round_: ReviewRound, users: dict) -> int:
     return created
 
 
+def _closed_submissions_create(rounds: dict[int, ReviewRound], users: dict) -> int:
+    """A closed round was closed after every commune's result was accepted: each commune with
+    entries in a closed round gets its accepted submission, submitted on 1 December and accepted
+    on 10 December (two inserts and two updates a round, whatever the number of communes)."""
+    reviewer = users.get("canbo.huyen") or users.get("quantri")
+    if reviewer is None:
+        return 0
+    created = 0
+    for year, round_ in rounds.items():
+        if year == OPEN_YEAR:
+            continue
+        communes = Survey.objects.filter(round=round_).values_list("commune_id", flat=True)
+        subs = CommuneSubmission.objects.bulk_create(
+            CommuneSubmission(round=round_, commune_id=c, status=SubmissionStatus.ACCEPTED)
+            for c in sorted(set(communes))
+        )
+        submitter = users.get("quantri") or reviewer
+        steps = ((SubmissionAction.SUBMIT, submitter, 1), (SubmissionAction.ACCEPT, reviewer, 10))
+        for action, by, day in steps:
+            SubmissionEvent.objects.bulk_create(
+                SubmissionEvent(submission=sub, action=action, by=by) for sub in subs
+            )
+            at = dt.datetime(year, 12, day, 9, 30, tzinfo=TZ)
+            SubmissionEvent.objects.filter(submission__round=round_, action=action).update(at=at)
+        created += len(subs)
+    return created
+
+
 # --- the bulk load: worker processes, COPY, indexes off -----------------------------------------
 
 _WORK: tuple | None = None  # (population, context, models, now), inherited by forked workers
@@ -291,6 +320,7 @@ def _seed_bulk(households, seed, users, models, workers, stdout) -> DemoReport:
             create_secondary([s for s in schema if s[0] == "foreign"])
             schema_forget()
             submissions = _submissions_create(rounds[OPEN_YEAR], users)
+            submissions += _closed_submissions_create(rounds, users)
         seconds["foreign keys"] = time.perf_counter() - mark
     except BaseException:
         _undo(models, schema)

@@ -3,6 +3,7 @@ drawn by static/js/charts.js with Chart.js. Every chart has its table on the pag
 
 from __future__ import annotations
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 
@@ -14,16 +15,26 @@ def _series(label, rows, get) -> dict:
     return {"label": str(label), "data": [_num(get(r)) for r in rows]}
 
 
+def _text(value) -> str | None:
+    """A figure as the active language writes it (1,58 in Vietnamese, 1.58 in English)."""
+    return number_format(value, 2, use_l10n=True) if value is not None else None
+
+
 def _band(targets, *, unit_pk=None, group=False):
-    """The poor-rate-reduction target of the owner (or of a group) as a band to draw."""
+    """The poor-rate-reduction target of the owner (or of a group) as a band to draw, with its
+    ends written in the active language's number format for the legend."""
     for row in targets:
         t = row.target
         if t.indicator.code != "poor_rate_reduction":
             continue
-        if group and t.group_id:
-            return {"low": _num(t.low), "high": _num(t.high), "label": t.group.name}
-        if not group and t.unit_id and t.unit_id == unit_pk:
-            return {"low": _num(t.low), "high": _num(t.high), "label": t.unit.label}
+        if (group and t.group_id) or (not group and t.unit_id and t.unit_id == unit_pk):
+            return {
+                "low": _num(t.low),
+                "high": _num(t.high),
+                "low_text": _text(t.low),
+                "high_text": _text(t.high),
+                "label": t.group.name if group else t.unit.label,
+            }
     return None
 
 

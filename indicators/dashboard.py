@@ -80,7 +80,7 @@ def _page_data(round_, owner: Owner, scope: Scope, rounds: list[ReviewRound], so
         "owner": owner,
         "values": values,
         "headline": [values[c] for c in HEADLINE if c in values],
-        "targets": selectors.target_rows(round_, scope),
+        "targets": selectors.targets_for(round_, scope, owner),
         "breakdown": selectors.breakdown(round_, owner, BREAKDOWN),
         "trend": selectors.trend(owner, TREND, rounds=rounds),
         "profile": selectors.deprivation_profile(round_, values),

@@ -5,7 +5,7 @@ Nothing here computes a rollup: pages show the values the last run stored, with 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Q
@@ -134,6 +134,7 @@ class TargetRow:
     actual: Decimal | None
     status: Status
     provisional: bool
+    relation: str = ""  # set by targets_for: "same", "around" or "inside" the page's area
 
 
 def target_rows(
@@ -301,3 +302,62 @@ def commune_values(
         round=round_, indicator__code=code, unit__in=communes
     ).values_list("unit__code", "unit_id", "value")
     return {c: (pk, value) for c, pk, value in rows}
+
+
+# --- the targets a page shows -----------------------------------------------------------------
+
+
+class Relation:
+    """How a target's unit or group stands to the area a page is about."""
+
+    SAME = "same"  # the page's own unit or group
+    INSIDE = "inside"  # a unit or group within it (a commune of the district)
+    AROUND = "around"  # a unit or group that holds it (the province, the mountainous group)
+
+
+def targets_for(round_: ReviewRound, scope: Scope, owner: Owner) -> list[TargetRow]:
+    """The year's targets that a dashboard about ``owner`` shows and its targets export lists,
+    in this order: the owner's own, those of the units and groups that hold it (a commune page
+    shows its province's target and the mountainous group's), those of the units and groups
+    within it; each among the targets the user may see (``target_rows``). Each row carries its
+    ``relation`` so the page can say whose target it is."""
+    day = round_.reference_date
+    rows = target_rows(round_, scope)
+    groups = {owner.group.pk} if owner.group else set()
+    groups |= {row.target.group_id for row in rows if row.target.group_id}
+    members: dict[int, list[str]] = {pk: [] for pk in groups}
+    for group_id, path in UnitGroup.members.through.objects.filter(
+        unitgroup_id__in=groups, unit__in=Unit.objects.valid_on(day)
+    ).values_list("unitgroup_id", "unit__path"):
+        members[group_id].append(path)
+
+    def paths(unit, group_id) -> list[str]:
+        return [unit.path] if unit is not None else members.get(group_id, [])
+
+    mine = paths(owner.unit, owner.group.pk if owner.group else None)
+
+    def within(inner: list[str], outer: list[str]) -> bool:
+        return bool(inner) and all(any(p.startswith(o) for o in outer) for p in inner)
+
+    order = {Relation.SAME: 0, Relation.AROUND: 1, Relation.INSIDE: 2}
+    kept = []
+    for row in rows:
+        t = row.target
+        theirs = paths(t.unit if t.unit_id else None, t.group_id)
+        same = (t.unit_id and owner.unit and t.unit_id == owner.unit.pk) or (
+            t.group_id and owner.group and t.group_id == owner.group.pk
+        )
+        if same or (within(theirs, mine) and within(mine, theirs)):
+            relation = Relation.SAME
+        elif within(mine, theirs):
+            relation = Relation.AROUND
+        elif within(theirs, mine):
+            relation = Relation.INSIDE
+        else:
+            continue
+        kept.append((order[relation], len(kept), row, relation))
+    return [_with_relation(row, relation) for _o, _i, row, relation in sorted(kept)]
+
+
+def _with_relation(row: TargetRow, relation: str) -> TargetRow:
+    return replace(row, relation=relation)

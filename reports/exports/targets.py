@@ -1,5 +1,6 @@
-"""Target progress: the year's targets on the area and on the units and groups inside it that the
-user may see, with the stored actual value and the status (``indicators.selectors.target_rows``)."""
+"""Target progress: the targets the dashboard of the same round and area shows (the area's own,
+those of the units and groups holding it and of those within it, that the user may see), with the
+stored actual value and the status (``indicators.selectors.targets_for``)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from areas.models import Level
 from indicators.models import IndicatorValue
 from indicators.rules import Status
-from indicators.selectors import target_rows
+from indicators.selectors import targets_for
 
 from ..xlsx import Column, TableSheet, streamed
 from .common import (
@@ -18,7 +18,6 @@ from .common import (
     Stored,
     filename,
     freshness_line,
-    group_paths,
     header_for,
 )
 
@@ -36,21 +35,8 @@ def status_labels() -> dict[str, str]:
 
 
 def rows_for(ctx: ExportContext):
-    """Targets of the owner and of what lies inside it (all the user's, for a province)."""
-    rows = target_rows(ctx.round, ctx.scope)
-    owner = ctx.owner
-    if owner.unit and owner.unit.level == Level.PROVINCE:
-        return rows
-    paths = (owner.unit.path,) if owner.unit else group_paths(owner.group)
-    kept = []
-    for row in rows:
-        target = row.target
-        if target.group_id:
-            if owner.group and target.group_id == owner.group.pk:
-                kept.append(row)
-        elif target.unit.path.startswith(paths):
-            kept.append(row)
-    return kept
+    """Exactly the targets the dashboard of the same round and area shows (``targets_for``)."""
+    return targets_for(ctx.round, ctx.scope, ctx.owner)
 
 
 def round_freshness(round_) -> Stored:

@@ -6,6 +6,8 @@
   const holder = document.getElementById("dashboard-charts");
   if (!holder || !holder.dataset.src || !window.Chart) return;
   const palette = ["#8b1a1a", "#cc7a00", "#3d7ea6", "#6c757d"];
+  // Ticks and tooltips in the page's language (vi: 1,58); legend texts come formatted.
+  const locale = document.documentElement.lang || "vi";
 
   function draw(id, spec, type, extra) {
     const canvas = document.getElementById(id);
@@ -17,12 +19,12 @@
     }));
     (spec.bands || []).forEach((band, i) => {
       ["low", "high"].forEach((end) => datasets.push({
-        type: "line", label: `${band.label}: ${band[end]}`, data: spec.labels.map(() => band[end]),
+        type: "line", label: `${band.label}: ${band[`${end}_text`] || band[end]}`, data: spec.labels.map(() => band[end]),
         borderColor: i ? "#198754" : "#0d6efd", borderDash: [6, 4], pointRadius: 0, borderWidth: 1,
       }));
     });
     new Chart(canvas, { type, data: { labels: spec.labels, datasets },
-      options: { responsive: true, plugins: { legend: { position: "bottom" } },
+      options: { locale, responsive: true, plugins: { legend: { position: "bottom" } },
                  scales: { y: { beginAtZero: true } }, indexAxis: (extra && extra.indexAxis) || "x" } });
   }
   fetch(holder.dataset.src, { credentials: "same-origin", headers: { Accept: "application/json" } })
