@@ -5,11 +5,14 @@ One file for every mode. With no environment at all the portal runs embedded: SQ
 variable is listed in README.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+
+from .secret import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -20,12 +23,14 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)  # optional, git-ignore
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # DJANGO_PRODUCTION=true turns on the HTTPS/cookie hardening below and requires a real secret key.
 PRODUCTION = env.bool("DJANGO_PRODUCTION", default=False)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
-if not SECRET_KEY:
-    if PRODUCTION:
-        raise environ.ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
-    # Embedded mode on a developer's machine only; never used when DJANGO_PRODUCTION is set.
-    SECRET_KEY = "embedded-development-only-" + "k" * 40
+# The fixed development key in embedded mode only; a key generated into var/ in services mode;
+# a strong key from the environment in production (povertyportal/secret.py says why).
+SECRET_KEY = secret_key(
+    env.str("DJANGO_SECRET_KEY", default=""),
+    production=PRODUCTION,
+    services=bool(env.str("DATABASE_URL", default="") or env.str("REDIS_URL", default="")),
+    var_dir=VAR_DIR,
+)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -42,6 +47,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "axes",
     "areas",
     "households",
     "projects",
@@ -60,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "povertyportal.urls"
@@ -106,6 +113,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or
+# from one address, that account or address waits AXES_COOLOFF_MINUTES; a successful login
+# clears the account's count. Administrators unlock in the admin ("Access attempts": delete the
+# row) or with `manage.py axes_reset_username <name>`. Behind a reverse proxy set
+# AXES_IPWARE_PROXY_COUNT so that the client's address, not the proxy's, is counted.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one, counted apart
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every start; lockouts are still logged as warnings
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+# X-Forwarded-For is read only behind a known number of proxies: a client could forge it.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from .health import healthz
+
 urlpatterns = [
     path("", include("areas.urls")),
     path("", include("households.urls")),
@@ -20,6 +22,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
+    path("healthz/", healthz, name="healthz"),
 ]
 
 handler404 = "areas.views.error_404"

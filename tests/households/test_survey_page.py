@@ -16,7 +16,7 @@ from households.services import (
     household_exclude,
     round_close,
 )
-from tests.conftest import PASSWORD, unit
+from tests.conftest import unit
 from tests.households.factories import (
     NEAR_POOR_FIELDS,
     POOR_FIELDS,
@@ -112,7 +112,7 @@ def survey(cast, ba_to, round_):
 
 
 def client_for(client, user):
-    client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 
