@@ -202,3 +202,24 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} · {self.value}"
+
+
+class StaleCommune(models.Model):
+    """The outbox of rollups: "this commune's figures are stale in this round", written in the
+    same transaction as the change (a survey save, an exclusion, a move, a submission step), so
+    a change can never commit without its rollup being owed, whatever the broker does. Drained
+    by ``outbox.drain`` (a task queued after the commit, and beat every minute); ``version``
+    grows with each new change, so a drain deletes the row only if no change came meanwhile."""
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="+")
+    commune = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "commune"], name="one_stale_row_per_commune")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} · {self.round_id} · v{self.version}"

@@ -26,7 +26,7 @@ from django.utils import timezone
 from areas.models import Unit, UnitGroup
 from households.models import ReviewRound, Survey
 
-from . import catalog
+from . import catalog, outbox
 from .models import CommuneTotals, Indicator, RollupRun, RunStatus
 from .program import commune_workers_store, program_values_store
 from .rollups import jit_off, owners_of, totals_by_commune, values_by_owner_store
@@ -107,11 +107,13 @@ def rollup_part(*, run: RollupRun, commune_ids: list[int]) -> None:
     if RollupRun.objects.filter(pk=run.pk, status=RunStatus.FAILED).exists():
         return
     RollupRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(status=RunStatus.RUNNING)
+    owed = outbox.versions(round_, commune_ids)
     totals = totals_by_commune(round_, commune_ids)  # the heavy query, outside the lock
     now = timezone.now()
     with transaction.atomic():
         ReviewRound.objects.select_for_update().filter(pk=round_.pk).values_list("pk").get()
         _commune_totals_store(round_, commune_ids, totals, now)
+        outbox.settle(round_, owed)
         RollupRun.objects.filter(pk=run.pk).update(done_parts=F("done_parts") + 1)
         done, total = (
             RollupRun.objects.filter(pk=run.pk).values_list("done_parts", "total_parts").get()
@@ -159,18 +161,23 @@ def rollup_commune(*, round_: ReviewRound, commune: Unit) -> RollupRun:
     Until a full run has completed for the round there are no other communes' totals to add to,
     so a full run is started instead.
     """
-    if not RollupRun.objects.filter(round=round_, full=True, status=RunStatus.DONE).exists():
-        return rollup_start(round_=round_)
+    full = RollupRun.objects.filter(round=round_, full=True)
+    if not full.filter(status=RunStatus.DONE).exists():
+        # one full run at a time: its parts settle the commune's outbox row
+        active = full.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).first()
+        return active or rollup_start(round_=round_)
     run = RollupRun.objects.create(
         round=round_, full=False, commune=commune, total_parts=1, status=RunStatus.RUNNING
     )
     try:
+        owed = outbox.versions(round_, [commune.pk])
         totals = totals_by_commune(round_, [commune.pk])
         with transaction.atomic():
             ReviewRound.objects.select_for_update().get(pk=round_.pk)
             jit_off()
             now = timezone.now()
             _commune_totals_store(round_, [commune.pk], totals, now)
+            outbox.settle(round_, owed)
             values_by_owner_store(round_, now, owners=owners_of(round_, {commune.pk}))
             RollupRun.objects.filter(pk=run.pk).update(
                 status=RunStatus.DONE, finished_at=timezone.now(), done_parts=1

@@ -56,6 +56,14 @@ def program_refresh_task(
     services.program_refresh(commune_ids=commune_ids, household_ids=household_ids, staff=staff)
 
 
+@shared_task(acks_late=True)
+def outbox_drain_task() -> int:
+    """After a change's commit, and from beat every minute (``outbox``)."""
+    from .outbox import drain
+
+    return drain()
+
+
 @shared_task
 def rollup_nightly_task() -> None:
     services.rollup_nightly()

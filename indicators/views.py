@@ -18,6 +18,7 @@ from . import dashboard as pages
 from . import selectors, services
 from .freshness import dashboard_rounds_with_freshness, values_version
 from .models import RollupRun
+from .outbox import waiting
 
 FRESH_FOR = 24 * 60 * 60  # seconds a browser keeps the chart data or the map at a versioned URL
 
@@ -65,6 +66,7 @@ def dashboard(request):
         "owner": owner,
         "data": pages.page_data(round_, owner, scope, rounds, version),
         "can_recompute": request_scope(request).can(Capability.ADMINISTER),
+        "waiting": waiting(round_),  # not cached: the outbox changes between rollups
     }
     return render(request, "indicators/dashboard.html", context)
 

@@ -188,7 +188,30 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A broker that does not answer must not hold a request: connect within 1 s, one retry when
+# publishing (a save's rollup waits in the outbox, indicators/outbox.py; an export fails with a
+# message). The visibility timeout is above the longest task (a full export of a province,
+# ~30 min at 1,000,000 households), so a slow task is not delivered twice while it runs.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 10,
+    "visibility_timeout": 2 * 60 * 60,
+}
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 10
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a killed worker's task goes back to the queue
 CELERY_BEAT_SCHEDULE = {
+    # Rollups owed by changes whose request to the broker was lost (indicators/outbox.py).
+    "indicators-outbox": {"task": "indicators.tasks.outbox_drain_task", "schedule": 60.0},
     # Full recompute of the indicators every night (DESIGN.md: beat for nightly jobs).
     "indicators-nightly": {
         "task": "indicators.tasks.rollup_nightly_task",
@@ -198,7 +221,11 @@ CELERY_BEAT_SCHEDULE = {
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

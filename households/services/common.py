@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from areas.models import Unit
@@ -46,15 +45,28 @@ def _results_changed(round_: ReviewRound, commune: Unit) -> None:
 
 
 def _queue_rollup(round_id: int, commune_id: int) -> None:
-    from indicators.tasks import rollup_commune_task
+    _queue_rollups({(round_id, commune_id)})
 
-    transaction.on_commit(lambda: rollup_commune_task.delay(round_id, commune_id), robust=True)
+
+def _queue_rollups(pairs: set[tuple[int, int]]) -> None:
+    """Owe these (round, commune) rollups in this transaction (``indicators.outbox``), then ask
+    a worker for them once after the commit."""
+    from indicators.outbox import mark_stale, request_drain
+
+    by_round: dict[int, list[int]] = {}
+    for round_id, commune_id in pairs:
+        by_round.setdefault(round_id, []).append(commune_id)
+    for round_id, communes in sorted(by_round.items()):
+        mark_stale(round_id, communes)
+    if pairs:
+        request_drain()
 
 
 @contextmanager
 def rollups_batched():
     """Many writes, one indicator recompute per commune touched (e.g. an Excel import of a
-    thousand surveys). Use inside the writes' transaction: the recomputes run on its commit."""
+    thousand surveys). Use inside the writes' transaction: the communes are marked stale in it
+    and recomputed after its commit."""
     if _batch.get() is not None:  # nested: the outer block queues them
         yield
         return
@@ -64,8 +76,7 @@ def rollups_batched():
         pending = _batch.get()
     finally:
         _batch.reset(token)
-    for round_id, commune_id in sorted(pending):
-        _queue_rollup(round_id, commune_id)
+    _queue_rollups(pending)
 
 
 def _require_unlocked(round_: ReviewRound, commune: Unit) -> None:

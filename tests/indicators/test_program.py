@@ -112,8 +112,9 @@ def test_survey_save_leaves_program_values_a_project_approval_recounts_its_line(
     survey = Survey.objects.filter(round=outputs, commune=ba_to).first()
     with django_capture_on_commit_callbacks(execute=True):
         classify(cast.officer, outputs, survey.household, "near_poor")
-    run = RollupRun.objects.filter(round=outputs, full=False).latest("pk")
-    assert (run.status, run.commune) == ("done", ba_to)
+    # (the drain also does the rollups the fixture's saves owed: their commits ran no callback)
+    run = RollupRun.objects.filter(round=outputs, full=False, commune=ba_to).latest("pk")
+    assert run.status == "done"
     assert value(outputs, "poor_households", unit=ba_to).computed_at > poverty.computed_at
     assert stamps() == before  # not recomputed
 

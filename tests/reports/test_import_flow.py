@@ -13,6 +13,7 @@ from django.urls import reverse
 from households import facts
 from households.models import Household, Member, Survey, SurveyDeprivation
 from households.services import bulk, rows
+from indicators.models import StaleCommune
 from reports.imports import services
 from reports.models import Job, JobStatus
 from tests.conftest import unit
@@ -237,12 +238,15 @@ def test_one_rollup_per_commune_after_commit(cast, round_, django_capture_on_com
     job = validate(cast.admin, round_, xlsx(*three_new(), round_))
     services.import_confirm(by=cast.admin, job=job)
     with (
-        mock.patch("indicators.tasks.rollup_commune_task.delay") as delay,
+        mock.patch("indicators.tasks.outbox_drain_task.delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         services.import_apply(job_id=job.pk)
     assert Job.objects.get(pk=job.pk).status == JobStatus.DONE
-    delay.assert_called_once_with(round_.pk, unit("21484").pk)
+    # the commune is owed one rollup (one outbox row, marked once), asked for once
+    owed = StaleCommune.objects.values_list("round_id", "commune_id", "version")
+    assert list(owed) == [(round_.pk, unit("21484").pk, 1)]
+    delay.assert_called_once_with()
 
 
 def test_submitted_commune_is_locked(cast, round_):
