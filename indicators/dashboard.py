@@ -75,13 +75,15 @@ def page_data(
 
 def _page_data(round_, owner: Owner, scope: Scope, rounds: list[ReviewRound], sources) -> dict:
     values = selectors.values_for(round_, owner)
+    shown = selectors.breakdown_of(round_, owner, BREAKDOWN)
     context = sources | {
         "round": round_,
         "owner": owner,
         "values": values,
         "headline": [values[c] for c in HEADLINE if c in values],
         "targets": selectors.targets_for(round_, scope, owner),
-        "breakdown": selectors.breakdown(round_, owner, BREAKDOWN),
+        "breakdown": shown.rows,
+        "breakdown_hidden": _hidden_note(shown),
         "trend": selectors.trend(owner, TREND, rounds=rounds),
         "profile": selectors.deprivation_profile(round_, values),
         "flow": selectors.transition_flow(values),
@@ -96,6 +98,16 @@ def _page_data(round_, owner: Owner, scope: Scope, rounds: list[ReviewRound], so
         "body": render_to_string("indicators/_dashboard_body.html", context),
         "charts": json.dumps(charts, ensure_ascii=False),
     }
+
+
+def _hidden_note(shown: selectors.Breakdown) -> str:
+    """ "Chỉ hiện N/M … trong phạm vi của bạn" when the viewer may not see every row."""
+    if not shown.hidden:
+        return ""
+    words = {"shown": len(shown.rows), "total": shown.total}
+    if shown.kind == "unit" and shown.level == "commune":
+        return _("Chỉ hiện %(shown)s/%(total)s xã trong phạm vi của bạn.") % words
+    return _("Chỉ hiện %(shown)s/%(total)s địa bàn trong phạm vi của bạn.") % words
 
 
 def map_svg(round_: ReviewRound, owner: Owner, scope: Scope, version: str) -> str:

@@ -1,8 +1,11 @@
 """Program outputs (projects, models, trainings, employment) as indicator values of a round.
 
-Counted for the round's year on the units valid at the round's date (a project filed on a
-pre-reform commune counts in rounds on the old tree only), added up the tree and into groups
-(``rollups.owner_pairs``: the same owners as every other value).
+Counted for the round's year on the units valid at the round's date, added up the tree and
+into groups (``rollups.owner_pairs``: the same owners as every other value). A project filed on a
+commune of the other tree is taken through the 2025 crosswalk (``_on_round_tree``): one filed on a
+pre-reform commune counts in a new-tree round in the new commune it went into (and in its
+former-district group and the province), and the other way round. Trainings count by the
+round's entries of the trained members' households, which the crosswalk already moved.
 
 - Projects and models are counted once per area even when they span several communes: the
   (project, commune) pairs of the year's approved projects, a few hundred rows.
@@ -41,7 +44,8 @@ STAFF = "staff_trained_share"
 
 
 def _project_pairs(round_: ReviewRound) -> dict[str, list[tuple[int, int]]]:
-    """{measure: [(project id, commune id)]} of the round's year."""
+    """{measure: [(project id, commune id)]} of the round's year, the communes being those of
+    the round's tree (``_on_round_tree``)."""
     from projects.choices import ProjectForm
     from projects.models import Project
     from projects.models.project import LOCKED
@@ -52,13 +56,43 @@ def _project_pairs(round_: ReviewRound) -> dict[str, list[tuple[int, int]]]:
     models = links.filter(project__form=ProjectForm.MODEL, project__starts_on__year=year)
     replicated = models.filter(project__replicated_from__isnull=False)
     return {
-        code: list(qs.values_list("project_id", "unit_id"))
+        code: _on_round_tree(qs, round_.reference_date)
         for code, qs in (
             ("projects_approved", approved),
             ("models_built", models),
             ("models_replicated", replicated),
         )
     }
+
+
+def _on_round_tree(links, day) -> list[tuple[int, int]]:
+    """(project id, commune id) of project-commune links, with each commune taken onto the tree
+    valid at ``day`` through the 2025 crosswalk (``UnitSuccession``): a project filed on a
+    pre-reform commune counts in the new commune(s) it went into, a project filed on a new
+    commune in the old communes it was made from. One SQL statement (a UNION of three joins)."""
+    valid = Q(unit__valid_from__lte=day) & (
+        Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=day)
+    )
+    same = links.filter(valid).values_list("project_id", "unit_id")
+    forward = (
+        links.filter(unit__valid_to__lt=day)
+        .filter(unit__successions__new__valid_from__lte=day)
+        .filter(
+            Q(unit__successions__new__valid_to__isnull=True)
+            | Q(unit__successions__new__valid_to__gte=day)
+        )
+        .values_list("project_id", "unit__successions__new_id")
+    )
+    backward = (
+        links.filter(unit__valid_from__gt=day)
+        .filter(unit__predecessions__old__valid_from__lte=day)
+        .filter(
+            Q(unit__predecessions__old__valid_to__isnull=True)
+            | Q(unit__predecessions__old__valid_to__gte=day)
+        )
+        .values_list("project_id", "unit__predecessions__old_id")
+    )
+    return list(same.order_by().union(forward.order_by(), backward.order_by()))
 
 
 def employed_by_commune(round_: ReviewRound, communes: Collection[int]) -> dict[int, int]:

@@ -5,28 +5,40 @@ Nothing here computes a rollup: pages show the values the last run stored, with 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from areas.models import Assignment, Unit, UnitGroup
 from areas.scope import Capability, Scope, user_scope
+from areas.selectors import area_across
+from areas.services import NEW_TREE_FROM
 from households.choices import TRANSITION as TRANSITION_LABELS
 from households.models import ReviewRound
 
+from . import visibility
 from .models import IndicatorValue, Target
 from .rules import Status, TargetKind, target_status
 
 
 @dataclass(frozen=True)
 class Owner:
-    """What a dashboard is about: one unit or one unit group."""
+    """What a dashboard is about: one unit or one unit group.
+
+    ``seen_by``: the scope of the user it is shown to (``owner_for``); lists under the owner
+    (breakdown, map, export lines) keep only what that user may see (``visibility``). ``asked``:
+    the area the request named, ("unit", pk) or ("group", pk), when another one is shown (mapped
+    across the 2025 reform, or a fallback) and ``notice`` says why."""
 
     unit: Unit | None = None
     group: UnitGroup | None = None
+    seen_by: Scope | None = field(default=None, compare=False, repr=False)
+    asked: tuple[str, int] | None = field(default=None, compare=False)
+    notice: str = field(default="", compare=False)
 
     @property
     def filter(self) -> dict:
@@ -39,6 +51,14 @@ class Owner:
     @property
     def query(self) -> str:
         return f"unit={self.unit.pk}" if self.unit else f"group={self.group.pk}"
+
+    @property
+    def asked_query(self) -> str:
+        """The area to keep when the user switches rounds: the one asked for (the server maps
+        it again for the chosen round), else the one shown."""
+        if self.asked:
+            return f"{self.asked[0]}={self.asked[1]}"
+        return self.query
 
 
 def dashboard_rounds():
@@ -72,28 +92,98 @@ def _group_paths(group: UnitGroup) -> tuple[str, ...]:
 
 
 def owner_for(user, round_: ReviewRound, *, unit_pk=None, group_pk=None) -> tuple[Owner, Scope]:
-    """The unit or group asked for, if the user may see it at the round's date; by default the
-    widest one they may see (the province for leaders). Outside the scope: 404."""
-    scope = user_scope(user, round_.reference_date)
+    """The unit or group asked for, as the user may see it at the round's date (the policy of
+    ``indicators.visibility``); by default the widest one they may see (the province for
+    leaders).
+
+    - A unit of the other tree (the round lies across the 1 July 2025 reform from it) is mapped
+      through the crosswalk (``areas.selectors.area_across``), with a notice naming both.
+    - A mapped area outside what the user may see, or a group some of whose communes they may
+      not see, gives the user's default area for the round, with a notice: never a 404.
+    - 404: a bad or unknown id, a unit of the round's tree the user may not see, a group none of
+      whose communes they may see at the round's date nor today (outsiders learn nothing).
+    """
     day = round_.reference_date
+    scope = user_scope(user, day)
     try:
         if unit_pk:
-            unit = Unit.objects.valid_on(day).select_related("parent").get(pk=int(unit_pk))
-            if not scope.covers(unit):
-                raise Http404
-            return Owner(unit=unit), scope
+            unit = Unit.objects.select_related("parent").get(pk=int(unit_pk))
+            if unit.is_valid_on(day):
+                if not visibility.unit_visible(scope, unit):
+                    raise Http404
+                return Owner(unit=unit, seen_by=scope), scope
+            return _owner_across(user, round_, scope, unit), scope
         if group_pk:
             group = UnitGroup.objects.get(pk=int(group_pk))
-            if not group_visible(scope, group):
+            seen, total = visibility.group_coverage(scope, group)
+            if total and seen == total:
+                return Owner(group=group, seen_by=scope), scope
+            if not seen and not _sees_part_today(user, group):
                 raise Http404
-            return Owner(group=group), scope
+            notice = _(
+                "Số liệu tổng hợp của %(group)s chỉ dành cho người xem được mọi xã trong nhóm "
+                "(bạn xem được %(seen)s/%(total)s xã): đang xem %(shown)s."
+            )
+            return _fallback(user, scope, ("group", group.pk), notice, group=group.name,
+                             seen=seen, total=total), scope  # fmt: skip
     except (ValueError, Unit.DoesNotExist, UnitGroup.DoesNotExist):
         raise Http404 from None
-    # By default: the widest area the user may see. A province first; then a group the user is
-    # assigned to (district staff after the reform); then their highest unit.
+    return _default_owner(user, scope), scope
+
+
+def _sees_part_today(user, group: UnitGroup) -> bool:
+    """Whether the user may see some of the group's communes today (a group of the other tree's
+    communes opened on this round: a fallback, not a 404)."""
+    seen, _total = visibility.group_coverage(user_scope(user), group)
+    return seen > 0
+
+
+def _tree_phrase(round_: ReviewRound) -> str:
+    if round_.reference_date < NEW_TREE_FROM:
+        return _("Đợt %(year)s dùng địa giới trước sắp xếp") % {"year": round_.year}
+    return _("Đợt %(year)s dùng địa giới sau sắp xếp (từ 01/07/2025)") % {"year": round_.year}
+
+
+def _owner_across(user, round_: ReviewRound, scope: Scope, unit: Unit) -> Owner:
+    """A unit of the other tree, mapped to the round's tree (or the user's default area)."""
+    target = area_across(unit, round_.reference_date)
+    asked = ("unit", unit.pk)
+    words = {"tree": _tree_phrase(round_), "asked": unit.label}
+    if isinstance(target, Unit) and visibility.unit_visible(scope, target):
+        notice = _("%(tree)s: đang xem %(shown)s thay cho %(asked)s.") % (
+            words | {"shown": target.label}
+        )
+        return Owner(unit=target, seen_by=scope, asked=asked, notice=notice)
+    if isinstance(target, UnitGroup) and visibility.group_visible(scope, target):
+        notice = _("%(tree)s: đang xem %(shown)s thay cho %(asked)s.") % (
+            words | {"shown": target.name}
+        )
+        return Owner(group=target, seen_by=scope, asked=asked, notice=notice)
+    if target is None:
+        notice = _("%(tree)s: %(asked)s không có địa bàn tương ứng; đang xem %(shown)s.")
+    else:
+        words["mapped"] = target.label if isinstance(target, Unit) else target.name
+        notice = _(
+            "%(tree)s: %(asked)s tương ứng với %(mapped)s, ngoài phạm vi của bạn; "
+            "đang xem %(shown)s."
+        )
+    return _fallback(user, scope, asked, notice, **words)
+
+
+def _fallback(user, scope: Scope, area: tuple[str, int], notice: str, **words) -> Owner:
+    """The user's default area for the scope's day, with a notice (``%(shown)s``: its name);
+    ``area``: the one asked for."""
+    default = _default_owner(user, scope)
+    return replace(default, asked=area, notice=notice % (words | {"shown": default.label}))
+
+
+def _default_owner(user, scope: Scope) -> Owner:
+    """The widest area the user may see: a province first; then a group the user is assigned to
+    (district staff after the reform); then their highest unit. 404 when they see nothing."""
+    day = scope.day
     top = min(_scope_tops(scope), key=lambda u: (u.path.count("/"), u.code), default=None)
     if top is not None and top.level == "province":
-        return Owner(unit=top), scope
+        return Owner(unit=top, seen_by=scope)
     group = (
         Assignment.objects.valid_on(day)
         .filter(user=user, group__isnull=False)
@@ -101,9 +191,9 @@ def owner_for(user, round_: ReviewRound, *, unit_pk=None, group_pk=None) -> tupl
         .first()
     )
     if group:
-        return Owner(group=UnitGroup.objects.get(pk=group)), scope
+        return Owner(group=UnitGroup.objects.get(pk=group), seen_by=scope)
     if top is not None:
-        return Owner(unit=top), scope
+        return Owner(unit=top, seen_by=scope)
     raise Http404
 
 
@@ -156,12 +246,11 @@ def target_rows(
         (v.indicator_id, v.unit_id, v.group_id): v
         for v in IndicatorValue.objects.filter(q, round=round_)
     }
-    visible_groups = {
-        g.pk for g in {t.group for t in targets if t.group_id} if group_visible(scope, g)
-    }
+    groups = {t.group for t in targets if t.group_id}
+    visible_groups = visibility.visible_group_ids(scope, groups) if groups else set()
     rows = []
     for t in targets:
-        if t.unit_id and not scope.covers(t.unit):
+        if t.unit_id and not visibility.unit_visible(scope, t.unit):
             continue
         if t.group_id and t.group_id not in visible_groups:
             continue
@@ -181,32 +270,67 @@ def target_rows(
 
 
 def group_visible(scope: Scope, group: UnitGroup) -> bool:
-    """A group is visible to whoever may see at least one of its communes."""
-    return scope.communes().filter(_under(_group_paths(group))).exists()
+    """Whether the user may see the group's figures (``visibility.group_visible``: every one of
+    its communes in their scope)."""
+    return visibility.group_visible(scope, group)
+
+
+@dataclass
+class Breakdown:
+    """The rows below an owner that the user may see, and how many there are in all."""
+
+    rows: list[dict]
+    total: int
+    kind: str  # "unit" / "group": what the rows are
+    level: str = ""  # the rows' unit level
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.rows)
 
 
 def breakdown(round_: ReviewRound, owner: Owner, codes: list[str]) -> list[dict]:
     """The areas just below an owner, with some indicators: districts under a province on the
-    old tree, former-district groups on the new one, communes under a district or in a group."""
+    old tree, former-district groups on the new one, communes under a district or in a group.
+    Only the rows the owner's viewer may see (``visibility``); ``breakdown_of`` says how many
+    were left out."""
+    return breakdown_of(round_, owner, codes).rows
+
+
+def breakdown_of(round_: ReviewRound, owner: Owner, codes: list[str]) -> Breakdown:
     day = round_.reference_date
     if owner.unit and owner.unit.level == "province":
         districts = Unit.objects.valid_on(day).filter(parent=owner.unit, level="district")
         if districts.exists():
-            return _rows(round_, "unit", districts.order_by("code"), codes)
+            return _visible(round_, owner, "unit", districts.order_by("code"), codes)
         groups = UnitGroup.objects.filter(kind="former_district").filter(
             members__in=Unit.objects.valid_on(day).filter(parent=owner.unit)
         )
-        return _rows(round_, "group", groups.distinct().order_by("name"), codes)
+        return _visible(round_, owner, "group", groups.distinct().order_by("name"), codes)
     if owner.unit:
         children = Unit.objects.valid_on(day).filter(parent=owner.unit).order_by("code")
-        return _rows(round_, "unit", children, codes)
+        return _visible(round_, owner, "unit", children, codes)
     communes = (
         Unit.objects.valid_on(day)
         .communes()
         .filter(_under(_group_paths(owner.group)))
         .order_by("code")
     )
-    return _rows(round_, "unit", communes, codes)
+    return _visible(round_, owner, "unit", communes, codes)
+
+
+def _visible(round_, owner: Owner, kind: str, owners, codes: list[str]) -> Breakdown:
+    owners = list(owners)
+    total = len(owners)
+    level = owners[0].level if kind == "unit" and owners else ""
+    scope = owner.seen_by
+    if scope is not None:
+        if kind == "unit":
+            owners = visibility.visible_units(scope, owners)
+        else:
+            ids = visibility.visible_group_ids(scope, owners)
+            owners = [g for g in owners if g.pk in ids]
+    return Breakdown(_rows(round_, kind, owners, codes), total, kind, level)
 
 
 def _under(paths: tuple[str, ...]) -> Q:
@@ -298,6 +422,8 @@ def commune_values(
         communes = communes.filter(_under(_group_paths(owner.group)))
     elif owner.unit:
         communes = communes.filter(pk=owner.unit.pk)
+    if owner.seen_by is not None:  # only the communes the viewer may see (``visibility``)
+        communes = communes.filter(visibility.visible_communes_q(owner.seen_by))
     rows = IndicatorValue.objects.filter(
         round=round_, indicator__code=code, unit__in=communes
     ).values_list("unit__code", "unit_id", "value")

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from areas.models import Unit, UnitGroup
@@ -200,7 +200,14 @@ def program_refresh(
     written = 0
     for round_ in ReviewRound.objects.filter(pk__in=done).order_by("starts_on"):
         units = Unit.objects.valid_on(round_.reference_date).communes()
-        communes = set(units.filter(pk__in=commune_ids).values_list("pk", flat=True))
+        # the communes themselves, or those of the round's tree they map to (2025 crosswalk)
+        communes = set(
+            units.filter(
+                Q(pk__in=commune_ids)
+                | Q(predecessions__old_id__in=commune_ids)
+                | Q(successions__new_id__in=commune_ids)
+            ).values_list("pk", flat=True)
+        )
         if household_ids:
             communes |= set(
                 Survey.objects.filter(round=round_, household_id__in=household_ids)

@@ -64,6 +64,7 @@ def dashboard(request):
         "round": round_,
         "rounds": rounds,
         "owner": owner,
+        "area_field": [owner.asked_query.split("=")],
         "data": pages.page_data(round_, owner, scope, rounds, version),
         "can_recompute": request_scope(request).can(Capability.ADMINISTER),
         "waiting": waiting(round_),  # not cached: the outbox changes between rollups

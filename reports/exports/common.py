@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import reduce
 from operator import or_
@@ -25,6 +25,7 @@ from areas.models import Level, Unit, UnitGroup
 from areas.scope import Scope, user_scope
 from areas.text import fold
 from households.models import ReviewRound, RoundKind
+from indicators import visibility
 from indicators.models import IndicatorValue
 from indicators.selectors import Owner, dashboard_round, owner_for
 
@@ -40,6 +41,15 @@ class ExportContext:
     owner: Owner | None
     scope: Scope
     params: Mapping = field(default_factory=dict)
+
+    @property
+    def restricted(self) -> bool:
+        """Whether the area holds units the user may not see (the province's page of a commune
+        officer, ``indicators.visibility``): its lines and lists are then only the user's, and
+        the title says so."""
+        return bool(
+            self.owner is not None and self.owner.unit and not self.scope.covers(self.owner.unit)
+        )
 
 
 def context_for(user, params: Mapping) -> ExportContext:
@@ -102,7 +112,12 @@ def lines_for(round_: ReviewRound, owner: Owner) -> list[Line]:
     units = list(units.filter(level__in=[Level.DISTRICT, Level.COMMUNE]).order_by("code"))
     districts = [u for u in units if u.level == Level.DISTRICT]
     communes = [u for u in units if u.level == Level.COMMUNE]
+    # The owner's total adds up all its communes (its own figure, which its viewer may see);
+    # below it, only the districts and communes the viewer may see (``indicators.visibility``).
     lines = [Line(key, "", owner.label, 0, tuple(c.pk for c in communes))]
+    if owner.seen_by is not None:
+        districts = visibility.visible_units(owner.seen_by, districts)
+        communes = visibility.visible_units(owner.seen_by, communes)
     if len(districts) < 2:
         lines += [_commune_line(c, i, 1) for i, c in enumerate(communes, 1)]
         return lines
@@ -238,6 +253,10 @@ def header_for(
     committee, place = committee_for(ctx.owner, ctx.scope)
     area_label = area if area is not None else (ctx.owner.label if ctx.owner else "")
     head = [_("Địa bàn: %(area)s") % {"area": area_label}] if area_label else []
+    if ctx.owner is not None and ctx.owner.notice:
+        head.append(ctx.owner.notice)
+    if ctx.restricted:
+        title = _("%(title)s – các xã trong phạm vi của người dùng") % {"title": title}
     if ctx.round is not None:
         head.append(period_label(ctx.round))
     return Header(
@@ -256,24 +275,21 @@ def filename(*parts) -> str:
 
 
 def visible_groups(scope: Scope, day: dt.date) -> list[UnitGroup]:
-    """Groups with at least one commune the user may see at that date (two queries)."""
-    communes = list(scope.communes().values_list("path", flat=True))
-    members: dict[int, list[str]] = {}
-    for group_id, path in UnitGroup.members.through.objects.values_list(
-        "unitgroup_id", "unit__path"
-    ):
-        members.setdefault(group_id, []).append(path)
-    visible = [
-        gid for gid, paths in members.items() if any(c.startswith(tuple(paths)) for c in communes)
-    ]
-    return list(UnitGroup.objects.filter(pk__in=visible).order_by("kind", "name"))
+    """Groups whose figures the user may see at that date: every one of their communes in the
+    user's scope (``indicators.visibility``; two queries)."""
+    ids = visibility.visible_group_ids(replace(scope, day=day))
+    return list(UnitGroup.objects.filter(pk__in=ids).order_by("kind", "name"))
 
 
 def area_choices(user, round_: ReviewRound) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(units, groups) the user may report on at the round's date, as form choices."""
+    """(units, groups) the user may report on at the round's date, as form choices: the units of
+    their scope, their province (its published totals) and the groups they see whole."""
     day = round_.reference_date
     scope = user_scope(user, day)
     found = list(scope.units().order_by("path"))
+    roots = {u.path.strip("/").split("/")[0] for u in found}
+    provinces = Unit.objects.valid_on(day).filter(pk__in=[int(r) for r in roots], level="province")
+    found = [*(p for p in provinces if p not in found), *found]
     top = min((u.path.count("/") for u in found), default=0)
     units = [(f"unit:{u.pk}", "\u2003" * (u.path.count("/") - top) + u.label) for u in found]
     groups = [(f"group:{g.pk}", g.name) for g in visible_groups(scope, day)]

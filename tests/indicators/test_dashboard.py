@@ -66,14 +66,23 @@ def test_pages_never_compute(client, cast, computed, django_assert_max_num_queri
     assert RollupRun.objects.count() == runs
 
 
-def test_district_staff_default_to_their_group_and_cannot_open_province(client, cast, computed):
+def test_district_staff_default_to_their_group_and_see_only_province_totals(client, cast, computed):
+    """The province's own figures are published totals (indicators.visibility): district staff
+    may open the province page, but its breakdown lists only their former district's group."""
     _, r26 = computed
     client.force_login(cast.district)
     response = client.get(reverse("dashboard"), {"round": r26.pk})
     assert response.context["owner"].group.code == "huyen-cu-535"
     province = unit("51")
+    response = client.get(reverse("dashboard"), {"round": r26.pk, "unit": province.pk})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Huyện Ba Tơ (cũ)" in body
+    assert "Huyện Sơn Tịnh (cũ)" not in body
+    assert "trong phạm vi của bạn" in body
+    son_tinh = unit("21220")
     assert (
-        client.get(reverse("dashboard"), {"round": r26.pk, "unit": province.pk}).status_code == 404
+        client.get(reverse("dashboard"), {"round": r26.pk, "unit": son_tinh.pk}).status_code == 404
     )
     ba_to = unit("21484")
     assert client.get(reverse("dashboard"), {"round": r26.pk, "unit": ba_to.pk}).status_code == 200

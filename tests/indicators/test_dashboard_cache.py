@@ -114,17 +114,18 @@ def test_languages_do_not_share_entries(client, cast, computed):
 
 
 def test_scopes_never_share_entries(client, cast, computed):
-    """The leader and the district staff both open the Ba Tơ group; the leader's page (cached
-    first) lists the province's targets, which the district staff may not see."""
+    """The leader and the district staff both open the province; the leader's page (cached
+    first) breaks it down by every former district, which the district staff may not see
+    (indicators.visibility: only their own group's row)."""
     _, r26 = computed
-    group = UnitGroup.objects.get(code="huyen-cu-535")
+    group = UnitGroup.objects.get(code="huyen-cu-527")
     client.force_login(cast.leader)
-    leader = html(page(client, round=r26.pk, group=group.pk))
-    province_link = f'unit={unit("51").pk}">Tỉnh Quảng Ngãi</a>'
-    assert province_link in leader
+    leader = html(page(client, round=r26.pk, unit=unit("51").pk))
+    other_link = f'group={group.pk}">Huyện Sơn Tịnh (cũ)</a>'
+    assert other_link in leader
     client.force_login(cast.district)
-    district = html(page(client, round=r26.pk, group=group.pk))
-    assert province_link not in district
+    district = html(page(client, round=r26.pk, unit=unit("51").pk))
+    assert other_link not in district
     assert "Huyện Ba Tơ (cũ)" in district
 
 

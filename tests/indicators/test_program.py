@@ -170,3 +170,46 @@ def test_program_refresh_matches_a_full_recompute(
     with django_capture_on_commit_callbacks(execute=True):
         indicator_services.rollup_start(round_=outputs)
     assert refreshed == set(program.values_list(*columns))
+
+
+def test_projects_on_pre_reform_communes_count_through_the_crosswalk(
+    cast, outputs, django_capture_on_commit_callbacks
+):
+    """A project filed on pre-reform communes (the links rewritten onto the old communes that
+    went into Xã Ba Tơ and Xã Ba Vinh) counts in the new-tree round exactly as if it had been
+    filed on the new communes: in each new commune, the former district's group and the
+    province."""
+    from areas.models import UnitGroup, UnitSuccession
+    from areas.services import OLD_TREE_TO
+    from projects.models import Project
+
+    ba_to, ba_vinh, province = unit("21484"), unit("21490"), unit("51")
+    group = UnitGroup.objects.get(code="huyen-cu-535")
+
+    def stored(code, kind, owner):
+        found = IndicatorValue.objects.filter(
+            round=outputs, indicator__code=code, **{kind: owner}
+        ).first()
+        return found.value if found else None
+
+    expected = {
+        (code, key): stored(code, *key)
+        for code in ("projects_approved", "models_built")
+        for key in (("unit", ba_to), ("unit", ba_vinh), ("unit", province), ("group", group))
+    }
+    assert expected[("projects_approved", ("unit", ba_vinh))] == 1
+    assert expected[("models_built", ("group", group))] == 1
+    old_of = {
+        new: UnitSuccession.objects.filter(new=new).order_by("old__code").first().old
+        for new in (ba_to, ba_vinh)
+    }
+    assert all(not old.is_valid_on(outputs.reference_date) for old in old_of.values())
+    assert old_of[ba_to].valid_to == OLD_TREE_TO
+    links = Project.communes.through.objects
+    for new, old in old_of.items():
+        links.filter(unit=new).update(unit=old)
+    assert not links.filter(unit__in=[ba_to, ba_vinh]).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        indicator_services.rollup_start(round_=outputs)
+    for (code, (kind, owner)), expected_value in expected.items():
+        assert stored(code, kind, owner) == expected_value, (code, owner)
