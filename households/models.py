@@ -142,9 +142,19 @@ class Member(models.Model):
     )
     citizen_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)
     has_health_insurance = models.BooleanField(_("có thẻ bảo hiểm y tế"), default=True)
-    schooling = models.CharField(_("tình trạng đi học"), max_length=14, choices=choices.SCHOOLING)
+    # The level attended now (migration 0006 turned the old "in school" into the level that fits
+    # the member's age, so that no classification changed).
+    schooling = models.CharField(_("tình trạng đi học"), max_length=16, choices=choices.SCHOOLING)
     education_level = models.CharField(
         _("trình độ cao nhất đã tốt nghiệp"), max_length=16, choices=choices.EDUCATION
+    )
+    employer_certified_training = models.BooleanField(
+        _("có chứng nhận đào tạo nghề do người sử dụng lao động cấp"),
+        default=False,
+        help_text=_(
+            "Đào tạo nghề tại nơi làm việc, được doanh nghiệp hoặc người sử dụng lao động cấp "
+            "chứng chỉ, chứng nhận: được tính là đã qua đào tạo nghề (chỉ số 5)."
+        ),
     )
     employment = models.CharField(_("việc làm"), max_length=20, choices=choices.EMPLOYMENT)
     is_disabled = models.BooleanField(_("người khuyết tật"), default=False)

@@ -77,7 +77,7 @@ def person(name: str = "Chủ hộ", **overrides) -> MemberFacts:
 def child(age: int, **overrides) -> MemberFacts:
     facts = {
         "age": age,
-        "schooling": Schooling.IN_SCHOOL,
+        "schooling": ND07_2021.school_level_for(age),  # in school, at the level of their age
         "education_level": EducationLevel.NONE,
         "employment": Employment.NOT_IN_LABOUR_FORCE,
     }
