@@ -14,6 +14,7 @@ from typing import Any
 
 from .rules import (
     Assessment,
+    AverageLivingRequest,
     HouseholdFacts,
     MemberFacts,
     age_on,
@@ -115,8 +116,10 @@ def assess(
     is_urban: bool,
     is_farm_household: bool,
     standard: PovertyStandard,
+    average_request: AverageLivingRequest | None = None,
 ) -> Evaluated:
-    """Evaluate cleaned member and survey data (dicts of model field values)."""
+    """Evaluate cleaned member and survey data (dicts of model field values).
+    ``average_request``: the household's approved average-living request for the round."""
     member_rows = tuple(member_facts(m, on, standard) for m in members)
     facts = HouseholdFacts(
         members=member_rows,
@@ -144,6 +147,7 @@ def assess(
         is_urban=is_urban,
         is_farm_household=is_farm_household,
         standard=standard,
+        average_request=average_request,
     )
     return Evaluated(facts=facts, assessment=assessment, income_per_person=income)
 
@@ -183,6 +187,7 @@ def surveyed(
     is_farm_household: bool,
     is_ethnic_minority: bool,
     standard: PovertyStandard,
+    average_request: AverageLivingRequest | None = None,
 ) -> Surveyed:
     """The survey page's save and the set-based import store exactly this (one implementation):
     the facts as entered, the income per person used, the members as surveyed, the assessment."""
@@ -193,6 +198,7 @@ def surveyed(
         is_urban=is_urban,
         is_farm_household=is_farm_household,
         standard=standard,
+        average_request=average_request,
     )
     values = {
         **survey,

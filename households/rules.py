@@ -446,6 +446,48 @@ def assess(h: HouseholdFacts, s: PovertyStandard) -> tuple[IndicatorResult, ...]
 # --- Classification ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AverageLivingRequest:
+    """A household's request to be recognised as of average living standard, as approved.
+
+    Decree 07/2021 (art. 3): the average-living class of farm, forestry, fishery and salt
+    households is identified on the household's request, from its actual income over the 12
+    months before the request, excluding state social allowances (DOMAIN §7). The annual survey
+    does not assign it by itself.
+    """
+
+    income_12_months: int  # VND over the 12 months before, state social allowances excluded
+    members: int
+
+    def __post_init__(self) -> None:
+        if self.income_12_months < 0:
+            raise ValueError("income must not be negative")
+        if self.members < 1:
+            raise ValueError("a household has at least one member")
+
+    @property
+    def income_per_person(self) -> int:
+        """Average monthly income per person, rounded down to a whole đồng."""
+        return self.income_12_months // (12 * self.members)
+
+
+def average_living(
+    request: AverageLivingRequest | None,
+    *,
+    is_urban: bool,
+    is_farm_household: bool,
+    standard: PovertyStandard,
+) -> bool:
+    """True when an approved request shows a farm household's income within the average-living
+    band: above the line and at most the band's upper bound (both per person per month; "≤" on
+    the upper bound, as on the line). No request, a household that does not farm, or a standard
+    whose band is unknown (Decree 351/2025 so far): False."""
+    band_upper = standard.band_upper_for(is_urban)
+    if request is None or not is_farm_household or band_upper is None:
+        return False
+    return standard.line_for(is_urban) < request.income_per_person <= band_upper
+
+
 def classify(
     *,
     income_per_person: int,
@@ -453,10 +495,12 @@ def classify(
     is_urban: bool,
     is_farm_household: bool,
     standard: PovertyStandard,
+    average_request: AverageLivingRequest | None = None,
 ) -> PovertyClass:
     """Decree 07/2021 art. 3: poor = income <= line and >= 3 deprivations; near-poor = income <=
-    line and fewer. Above the line a farm household within the band has an average living
-    standard; no band known (Decree 351/2025 so far) means no "average" class."""
+    line and fewer. Above the line the household is neither; it is of average living standard
+    only with an approved request for the round (``average_request``) whose income falls within
+    the band (``average_living``): a farm household's survey income in the band is not enough."""
     if income_per_person < 0:
         raise ValueError("income per person must not be negative")
     if deprived_count < 0:
@@ -465,10 +509,30 @@ def classify(
         if deprived_count >= standard.deprivation_cutoff:
             return PovertyClass.POOR
         return PovertyClass.NEAR_POOR
-    band_upper = standard.band_upper_for(is_urban)
-    if is_farm_household and band_upper is not None and income_per_person <= band_upper:
-        return PovertyClass.AVERAGE
-    return PovertyClass.NONE
+    return above_line_class(
+        average_request,
+        is_urban=is_urban,
+        is_farm_household=is_farm_household,
+        standard=standard,
+    )
+
+
+def above_line_class(
+    average_request: AverageLivingRequest | None,
+    *,
+    is_urban: bool,
+    is_farm_household: bool,
+    standard: PovertyStandard,
+) -> PovertyClass:
+    """The class of a household above the near-poor line: average or none. A request decided
+    after the survey changes the class of its entry through this (``services``)."""
+    found = average_living(
+        average_request,
+        is_urban=is_urban,
+        is_farm_household=is_farm_household,
+        standard=standard,
+    )
+    return PovertyClass.AVERAGE if found else PovertyClass.NONE
 
 
 @dataclass(frozen=True)
@@ -486,6 +550,7 @@ def evaluate(
     is_urban: bool,
     is_farm_household: bool,
     standard: PovertyStandard,
+    average_request: AverageLivingRequest | None = None,
 ) -> Assessment:
     results = assess(h, standard)
     deprived_count = sum(1 for r in results if r.deprived)
@@ -499,6 +564,7 @@ def evaluate(
             is_urban=is_urban,
             is_farm_household=is_farm_household,
             standard=standard,
+            average_request=average_request,
         ),
     )
 

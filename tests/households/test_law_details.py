@@ -4,6 +4,8 @@
   (preschool from 3, primary from 6, lower secondary from 11, upper secondary from 15; school
   age counted by year, Law on Education 2019 art. 28), not merely be in school.
 - Indicator 5: vocational training certified by an employer counts as training.
+- The average-living class is recognised on the household's request for a round, from its
+  income over the 12 months before; the survey alone never assigns it.
 """
 
 from __future__ import annotations
@@ -16,8 +18,14 @@ from django.apps import apps as django_apps
 
 from households.facts import member_facts
 from households.models import Member
-from households.rules import adult_education, child_schooling, school_age
-from households.standards import ND07_2021, ND351_2025, EducationLevel, Schooling
+from households.rules import (
+    AverageLivingRequest,
+    adult_education,
+    child_schooling,
+    classify,
+    school_age,
+)
+from households.standards import ND07_2021, ND351_2025, EducationLevel, PovertyClass, Schooling
 from tests.conftest import unit
 from tests.households.factories import member, open_round, register
 from tests.households.test_rules import house, person
@@ -212,3 +220,71 @@ def test_migration_maps_in_school_to_the_fitting_level_so_no_class_changes(cast)
         assert not child_schooling(house(person(), facts), ND07_2021).deprived, m["full_name"]
     migration.level_to_in_school(django_apps, None)
     assert children.filter(schooling="in_school").count() == len(MIGRATED)
+
+
+# --- The average-living class: on the household's request, for the round ------------------------
+
+AVG, NONE, NEAR, POOR = (PovertyClass.AVERAGE, PovertyClass.NONE, PovertyClass.NEAR_POOR,
+                         PovertyClass.POOR)  # fmt: skip
+
+
+def request(per_person: int, members: int = 4) -> AverageLivingRequest:
+    """A request whose 12 months' income gives exactly ``per_person`` a month."""
+    return AverageLivingRequest(income_12_months=per_person * 12 * members, members=members)
+
+
+# label, urban, survey income per person, farm, request (per person a month) or None, class
+CLASSES = [
+    # the survey alone never says "average", however farm and in the band the household is
+    ("rural-in-band-no-request", False, 2_000_000, True, None, NONE),
+    ("rural-on-line-near-poor-request-ignored", False, 1_500_000, True, 2_000_000, NEAR),
+    # the band of Decree 07/2021, rural: 1,500,000 < I <= 2,250,000 (the request's income)
+    ("rural-request-on-line", False, 1_600_000, True, 1_500_000, NONE),
+    ("rural-request-line+1", False, 1_600_000, True, 1_500_001, AVG),
+    ("rural-request-band-upper", False, 1_600_000, True, 2_250_000, AVG),
+    ("rural-request-band-upper+1", False, 1_600_000, True, 2_250_001, NONE),
+    ("rural-request-not-farm", False, 1_600_000, False, 2_000_000, NONE),
+    # urban: 2,000,000 < I <= 3,000,000
+    ("urban-request-line+1", True, 2_100_000, True, 2_000_001, AVG),
+    ("urban-request-band-upper", True, 2_100_000, True, 3_000_000, AVG),
+    ("urban-request-band-upper+1", True, 2_100_000, True, 3_000_001, NONE),
+]
+
+
+@pytest.mark.parametrize(
+    ("urban", "income", "farm", "requested", "expected"),
+    [pytest.param(*row[1:], id=row[0]) for row in CLASSES],
+)
+def test_average_only_with_an_approved_request_in_the_band(
+    urban, income, farm, requested, expected
+):
+    got = classify(
+        income_per_person=income,
+        deprived_count=0,
+        is_urban=urban,
+        is_farm_household=farm,
+        standard=ND07_2021,
+        average_request=None if requested is None else request(requested),
+    )
+    assert got == expected
+
+
+def test_no_band_no_average_under_decree_351():
+    got = classify(
+        income_per_person=2_300_000, deprived_count=0, is_urban=False, is_farm_household=True,
+        standard=ND351_2025, average_request=request(2_300_000),
+    )  # fmt: skip
+    assert got == NONE
+
+
+@pytest.mark.parametrize(
+    ("income", "members", "per_person"),
+    [
+        (108_000_000, 4, 2_250_000),
+        (108_000_011, 4, 2_250_000),  # rounded down to a whole đồng
+        (108_000_047, 4, 2_250_000),
+        (108_000_048, 4, 2_250_001),
+    ],
+)
+def test_request_income_per_person_per_month(income, members, per_person):
+    assert AverageLivingRequest(income, members).income_per_person == per_person
