@@ -53,7 +53,16 @@ from django.utils import timezone  # noqa: E402
 
 from areas.models import Unit  # noqa: E402
 from households import models as hm  # noqa: E402
-from households.choices import DEVICES, EDUCATION, EMPLOYMENT, WATER, Cause, Need  # noqa: E402
+from households.choices import (  # noqa: E402
+    DEVICES,
+    EDUCATION,
+    EMPLOYMENT,
+    SCHOOLING,
+    WATER,
+    Cause,
+    Need,
+)
+from households.rules import school_age  # noqa: E402
 from households.services import round_open  # noqa: E402
 from reports.imports import services, template  # noqa: E402
 from reports.models import Job  # noqa: E402
@@ -115,6 +124,13 @@ def setup(reset: bool):
             starts_on=dt.date(YEAR, 9, 1), ends_on=dt.date(YEAR, 12, 14),
         )  # fmt: skip
     return user, round_
+
+
+def school_label(born: dt.date, round_) -> str:
+    """A child in school at the level that fits their age in the round (indicator 6)."""
+    standard = round_.get_standard()
+    level = standard.school_level_for(school_age(born, round_.reference_date, standard))
+    return str(dict(SCHOOLING)[level.value])
 
 
 def generate(
@@ -182,11 +198,12 @@ def generate(
                 "ethnicity": rng.choice(("Kinh", "Kinh", "Hrê", "Cor")),
                 "citizen_id": f"9{seed % 100:02d}{cid:09d}" if rng.random() < 0.7 else "",
                 "has_health_insurance": rng.choice(("Có", "Có", "Có", "Không")),
-                "schooling": "Không đi học" if adult else "Đang đi học",
+                "schooling": "Không đi học" if adult else school_label(born, round_),
                 "education_level": rng.choice(education),
                 "employment": rng.choice(employment) if adult else employment[-1],
                 "is_disabled": "Không",
                 "has_monthly_social_allowance": "Không",
+                "employer_certified_training": "Không",
                 "nutrition": "",
             })  # fmt: skip
     return households, members
@@ -224,6 +241,7 @@ def on_the_list(round_, communes: list[Unit], k: int) -> list:
             "employment": labels["employment"][m["employment"]],
             "is_disabled": yes_no[m["is_disabled"]],
             "has_monthly_social_allowance": yes_no[m["has_monthly_social_allowance"]],
+            "employer_certified_training": yes_no[m["employer_certified_training"]],
             "nutrition": labels["nutrition"].get(m["nutrition"], ""),
         })  # fmt: skip
     return [(s.household, found[s.household_id]) for s in chosen]

@@ -10,7 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from households.choices import Ethnicity
-from households.rules import age_on
+from households.rules import age_on, school_age
+from households.standards import standard_for_year
 
 from .common import weighted
 from .geography import Commune
@@ -232,12 +233,13 @@ def member_facts(
                 "sex": p.sex,
                 "birth_date": p.birth_date,
                 "has_health_insurance": insured,
-                "schooling": "in_school" if in_school else "not_in_school",
+                "schooling": schooling(p.birth_date, day, level) if in_school else "not_in_school",
                 "education_level": level,
                 "employment": employment,
                 "is_disabled": p.is_disabled,
                 "has_monthly_social_allowance": age >= 80
                 or (p.is_disabled and p.allowance_if_disabled),
+                "employer_certified_training": False,
                 "nutrition": nutrition,
                 "relation": p.relation,
                 "ethnicity": p.ethnicity,
@@ -245,6 +247,18 @@ def member_facts(
             }
         )
     return rows
+
+
+def schooling(birth: dt.date, day: dt.date, finished: str) -> str:
+    """The level a member in school attends on ``day``: a child the level that fits their school
+    age (indicator 6), an older one upper secondary until it is finished, then higher education."""
+    standard = standard_for_year(day.year)
+    age = age_on(birth, day)
+    if age < standard.school_age_range[1]:
+        return standard.school_level_for(school_age(birth, day, standard)).value
+    if LEVELS.index(finished) < LEVELS.index("upper_secondary"):
+        return "upper_secondary"
+    return "higher"
 
 
 @functools.cache

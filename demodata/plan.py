@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from areas.models import Kind
 from households.facts import survey_deprivations, survey_results
-from households.models import HouseholdStatus, SurveyStatus
+from households.models import HouseholdStatus, RequestDecision, SurveyStatus
 from households.rules import RoundEntries, age_on, transitions_across_rounds
 from households.services import (
     arrival_entry,
@@ -83,6 +83,8 @@ class Entry:
     fields: dict  # Survey field values (attnames), ids and the round aside
     created: dt.datetime  # when the service made it (its '+' history row)
     deprivations: list = field(default_factory=list)  # (indicator code, reasons as JSON)
+    # AverageLivingRequest field values of its approved average-living request, if any
+    average_request: dict | None = None
 
 
 @dataclass
@@ -281,7 +283,7 @@ class _Block:
         """survey_save: draw the facts, let the rules classify, store what it stores."""
         rng, day = self.rng, round_day(entry.year)
         is_urban = entry.commune.is_urban
-        members, data, evaluated = survey_draw(
+        members, data, evaluated, request = survey_draw(
             rng,
             standard=self.p.standards[entry.year],
             people=people,
@@ -304,6 +306,17 @@ class _Block:
         )
         entry.deprivations = survey_deprivations(evaluated.assessment)
         first = max(day + dt.timedelta(days=4), registered.date() + dt.timedelta(days=1))
+        if request is not None:  # average_request_create, then average_request_decide
+            asked = max(day, registered.date())
+            entry.average_request = {
+                "requested_on": asked,
+                "income_12_months": request.income_12_months,
+                "member_count": request.members,
+                "decision": RequestDecision.APPROVED,
+                "decided_on": first - dt.timedelta(days=1),
+                "reason": "",
+                "created_at": at(asked, 10),
+            }
         end = dt.date(entry.year, 11, 25 if entry.year == OPEN_YEAR else 30)
         when = first + dt.timedelta(days=rng.randint(0, max(0, (end - first).days)))
         entry.fields["surveyed_at"] = at(when, rng.randint(7, 16), rng.randrange(60))

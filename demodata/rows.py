@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from households.models import (
+    AverageLivingRequest,
     Exclusion,
     Household,
     Member,
@@ -45,6 +46,7 @@ SLOTS = {
     Survey: ROUNDS,
     SurveyDeprivation: ROUNDS * DEPRIVATION_SLOTS,
     Exclusion: ROUNDS,
+    AverageLivingRequest: ROUNDS,
     HOUSEHOLD_HISTORY: 1,
     MEMBER_HISTORY: MAX_MEMBERS,
     SURVEY_HISTORY: ROUNDS,
@@ -96,6 +98,18 @@ def household_rows(h: PlannedHousehold, ctx: Context, add: Callable[..., None]) 
         # a list entry is made by round_list_generate (no user), an arrival's at registration
         by = admin if e.fields.get("arrival") and e.created == created else None
         add(Survey, row, history(bases, SURVEY_HISTORY, slot, e.created, by))
+        if e.average_request is not None:  # approved, for this round (no history rows)
+            add(
+                AverageLivingRequest,
+                {
+                    "id": bases[AverageLivingRequest] + slot + 1,
+                    "household_id": household_id,
+                    "round_id": ctx.rounds[e.year],
+                    "decided_by_id": admin,
+                    "created_by_id": admin,
+                    **e.average_request,
+                },
+            )
         for j, (indicator, reasons) in enumerate(e.deprivations):
             add(
                 SurveyDeprivation,

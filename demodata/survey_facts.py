@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from households import facts as F_
 from households.choices import Cause, Need
+from households.rules import AverageLivingRequest
 from households.standards import PovertyStandard
 
 from .common import AVERAGE, NEAR, NONE, ON_LIST, POOR, weighted
@@ -37,10 +38,13 @@ def survey_draw(
     farm: bool,
     area: str,
     target: str,
-) -> tuple[list[dict], dict, F_.Evaluated]:
+) -> tuple[list[dict], dict, F_.Evaluated, AverageLivingRequest | None]:
     """Members and form facts that should give ``target``, and the rules' verdict on them
     (``households.facts.assess``, the call ``survey_save`` makes). Returns (members as the page
-    hands them to the service, the survey's facts, the evaluation)."""
+    hands them to the service, the survey's facts, the evaluation, the approved average-living
+    request it was evaluated with). A household meant to be "average" asked to be recognised
+    (Decree 07/2021: only an approved request makes it so), with 12 months' income that gives
+    the income per person drawn for it; the rules decide whether that is within the band."""
     # Near-poor needs fewer than 3 deprivations: members without avoidable ones (at most
     # adult education and dependents remain) and at most 2 living-condition deprivations.
     good = target == NEAR or (target != POOR and rng.random() < 0.5)
@@ -68,6 +72,9 @@ def survey_draw(
         floor = band if farm else line
         income = floor + 1000 + _thousands(rng.expovariate(1 / (0.6 * line)))
     n = len(people)
+    request = None
+    if target == AVERAGE and standard.band_upper_for(is_urban) is not None:
+        request = AverageLivingRequest(income_12_months=income * 12 * n, members=n)
     data = living_conditions(rng, set(chosen), n, area, is_urban)
     data.update(income_per_person=income, household_income=income * n, b1_score=None)
     data.update(causes="", needs="")
@@ -82,10 +89,11 @@ def survey_draw(
             is_urban=is_urban,
             is_farm_household=farm,
             standard=standard,
+            average_request=request,
         )
         cls = evaluated.assessment.poverty_class.value
         if target != NEAR or cls != POOR or not chosen:
-            return members, data, evaluated
+            return members, data, evaluated, request
         # members brought it to 3: drop a living-condition deprivation and ask again
         chosen.pop()
         data.update(living_conditions(rng, set(chosen), n, area, is_urban))

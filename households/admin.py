@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    AverageLivingRequest,
     CommuneSubmission,
     Exclusion,
     Household,
@@ -79,3 +80,43 @@ class CommuneSubmissionAdmin(admin.ModelAdmin):
     list_filter = ("round", "status")
     raw_id_fields = ("commune",)
     inlines = [SubmissionEventInline]
+
+
+@admin.register(AverageLivingRequest)
+class AverageLivingRequestAdmin(admin.ModelAdmin):
+    """Requests are filed and decided on the portal's page (the services reclassify the entry);
+    the admin lists them and shows who decided what."""
+
+    list_display = (
+        "household",
+        "round",
+        "requested_on",
+        "income_12_months",
+        "member_count",
+        "decision",
+        "decided_by",
+        "decided_on",
+    )
+    list_filter = ("round", "decision")
+    search_fields = ("household__code", "household__head_name")
+    raw_id_fields = ("household", "decided_by", "created_by")
+    list_select_related = ("household", "round", "decided_by")
+    readonly_fields = (
+        "household",
+        "round",
+        "requested_on",
+        "income_12_months",
+        "member_count",
+        "decision",
+        "decided_by",
+        "decided_on",
+        "reason",
+        "created_by",
+        "created_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

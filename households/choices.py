@@ -16,9 +16,15 @@ from .standards import (
 )
 
 SEX = [(Sex.MALE.value, _("Nam")), (Sex.FEMALE.value, _("Nữ"))]
+# The level attended now; indicator 6 compares it with the level that fits the child's age.
 SCHOOLING = [
-    (Schooling.IN_SCHOOL.value, _("Đang đi học")),
     (Schooling.NOT_IN_SCHOOL.value, _("Không đi học")),
+    (Schooling.PRESCHOOL.value, _("Đang học mầm non")),
+    (Schooling.PRIMARY.value, _("Đang học tiểu học")),
+    (Schooling.LOWER_SECONDARY.value, _("Đang học trung học cơ sở")),
+    (Schooling.UPPER_SECONDARY.value, _("Đang học trung học phổ thông")),
+    (Schooling.VOCATIONAL.value, _("Đang học nghề (sơ cấp, trung cấp, cao đẳng)")),
+    (Schooling.HIGHER.value, _("Đang học đại học")),
 ]
 EDUCATION = [
     (EducationLevel.NONE.value, _("Chưa tốt nghiệp tiểu học")),

@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .rules import Assessment, HouseholdFacts, MemberFacts, age_on, evaluate, months_on
+from .rules import (
+    Assessment,
+    AverageLivingRequest,
+    HouseholdFacts,
+    MemberFacts,
+    age_on,
+    evaluate,
+    months_on,
+    school_age,
+)
 from .standards import (
     Device,
     EducationLevel,
@@ -35,7 +44,12 @@ MEMBER_FIELDS = (
     "is_disabled",
     "has_monthly_social_allowance",
     "nutrition",
+    "employer_certified_training",
 )
+
+
+# Member facts added after the first release: callers that predate them may leave them out.
+_OPTIONAL = frozenset({"employer_certified_training"})
 
 
 def age_at(birth: dt.date, on: dt.date) -> int:
@@ -44,7 +58,7 @@ def age_at(birth: dt.date, on: dt.date) -> int:
     return age_on(birth, on) if birth <= on else 0
 
 
-def member_facts(member: Mapping[str, Any], on: dt.date) -> MemberFacts:
+def member_facts(member: Mapping[str, Any], on: dt.date, standard: PovertyStandard) -> MemberFacts:
     return MemberFacts(
         name=member["full_name"],
         age=age_at(member["birth_date"], on),
@@ -59,6 +73,8 @@ def member_facts(member: Mapping[str, Any], on: dt.date) -> MemberFacts:
         birth_year=member["birth_date"].year,
         birth_month=member["birth_date"].month,
         age_months=months_on(member["birth_date"], on) if member["birth_date"] <= on else 0,
+        school_age=school_age(member["birth_date"], on, standard),
+        employer_certified_training=bool(member.get("employer_certified_training", False)),
     )
 
 
@@ -100,9 +116,11 @@ def assess(
     is_urban: bool,
     is_farm_household: bool,
     standard: PovertyStandard,
+    average_request: AverageLivingRequest | None = None,
 ) -> Evaluated:
-    """Evaluate cleaned member and survey data (dicts of model field values)."""
-    member_rows = tuple(member_facts(m, on) for m in members)
+    """Evaluate cleaned member and survey data (dicts of model field values).
+    ``average_request``: the household's approved average-living request for the round."""
+    member_rows = tuple(member_facts(m, on, standard) for m in members)
     facts = HouseholdFacts(
         members=member_rows,
         walls_durable=bool(survey["walls_durable"]),
@@ -129,6 +147,7 @@ def assess(
         is_urban=is_urban,
         is_farm_household=is_farm_household,
         standard=standard,
+        average_request=average_request,
     )
     return Evaluated(facts=facts, assessment=assessment, income_per_person=income)
 
@@ -137,7 +156,7 @@ def snapshot(members: list[Mapping[str, Any]], on: dt.date) -> list[dict[str, An
     """What the survey keeps of each member as surveyed (JSON-safe)."""
     rows = []
     for m in members:
-        row = {k: m[k] for k in MEMBER_FIELDS}
+        row = {k: m.get(k, False) if k in _OPTIONAL else m[k] for k in MEMBER_FIELDS}
         row["birth_date"] = m["birth_date"].isoformat()
         row["age"] = age_at(m["birth_date"], on)
         row["relation"] = m.get("relation", "")
@@ -168,6 +187,7 @@ def surveyed(
     is_farm_household: bool,
     is_ethnic_minority: bool,
     standard: PovertyStandard,
+    average_request: AverageLivingRequest | None = None,
 ) -> Surveyed:
     """The survey page's save and the set-based import store exactly this (one implementation):
     the facts as entered, the income per person used, the members as surveyed, the assessment."""
@@ -178,6 +198,7 @@ def surveyed(
         is_urban=is_urban,
         is_farm_household=is_farm_household,
         standard=standard,
+        average_request=average_request,
     )
     values = {
         **survey,

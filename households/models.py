@@ -142,9 +142,19 @@ class Member(models.Model):
     )
     citizen_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)
     has_health_insurance = models.BooleanField(_("có thẻ bảo hiểm y tế"), default=True)
-    schooling = models.CharField(_("tình trạng đi học"), max_length=14, choices=choices.SCHOOLING)
+    # The level attended now (migration 0006 turned the old "in school" into the level that fits
+    # the member's age, so that no classification changed).
+    schooling = models.CharField(_("tình trạng đi học"), max_length=16, choices=choices.SCHOOLING)
     education_level = models.CharField(
         _("trình độ cao nhất đã tốt nghiệp"), max_length=16, choices=choices.EDUCATION
+    )
+    employer_certified_training = models.BooleanField(
+        _("có chứng nhận đào tạo nghề do người sử dụng lao động cấp"),
+        default=False,
+        help_text=_(
+            "Đào tạo nghề tại nơi làm việc, được doanh nghiệp hoặc người sử dụng lao động cấp "
+            "chứng chỉ, chứng nhận: được tính là đã qua đào tạo nghề (chỉ số 5)."
+        ),
     )
     employment = models.CharField(_("việc làm"), max_length=20, choices=choices.EMPLOYMENT)
     is_disabled = models.BooleanField(_("người khuyết tật"), default=False)
@@ -364,6 +374,98 @@ class Exclusion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household.code} · {self.get_reason_display()}"
+
+
+class RequestDecision(models.TextChoices):
+    PENDING = "pending", _("Chờ xét duyệt")
+    APPROVED = "approved", _("Được công nhận")
+    REFUSED = "refused", _("Không công nhận")
+
+
+class AverageLivingRequest(models.Model):
+    """A farm, forestry, fishery or salt household asks to be recognised as of average living
+    standard (hộ làm nông nghiệp, lâm nghiệp, ngư nghiệp và diêm nghiệp có mức sống trung bình),
+    from its actual income over the 12 months before, excluding state social allowances
+    (Decree 07/2021; DOMAIN §7). Only an approved request for a round makes the household's
+    entry in that round "average" (``rules.classify``); the annual survey alone never does.
+    """
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="average_requests"
+    )
+    round = models.ForeignKey(
+        ReviewRound, on_delete=models.PROTECT, related_name="average_requests"
+    )
+    requested_on = models.DateField(_("ngày hộ đề nghị"))
+    income_12_months = models.PositiveBigIntegerField(
+        _("tổng thu nhập 12 tháng qua (đồng)"),
+        help_text=_(
+            "Thu nhập thực tế của hộ trong 12 tháng trước, không tính trợ cấp xã hội của Nhà nước."
+        ),
+    )
+    member_count = models.PositiveSmallIntegerField(_("số nhân khẩu"))
+    decision = models.CharField(
+        _("kết quả xét duyệt"),
+        max_length=10,
+        choices=RequestDecision.choices,
+        default=RequestDecision.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xét duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_on = models.DateField(_("ngày xét duyệt"), null=True, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đề nghị công nhận hộ có mức sống trung bình")
+        verbose_name_plural = _("đề nghị công nhận hộ có mức sống trung bình")
+        ordering = ["-requested_on", "-id"]
+        constraints = [
+            # A household has at most one open and one approved request in a round.
+            models.UniqueConstraint(
+                fields=["household", "round"],
+                condition=Q(decision="approved"),
+                name="one_approved_average_request_per_round",
+            ),
+            models.UniqueConstraint(
+                fields=["household", "round"],
+                condition=Q(decision="pending"),
+                name="one_pending_average_request_per_round",
+            ),
+            models.CheckConstraint(
+                condition=Q(member_count__gte=1), name="average_request_has_members"
+            ),
+            # Decided exactly when it has a decision date and a decider.
+            models.CheckConstraint(
+                condition=(
+                    Q(decision="pending", decided_on__isnull=True)
+                    | (~Q(decision="pending") & Q(decided_on__isnull=False))
+                ),
+                name="average_request_decided_on_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household.code} · {self.round} · {self.get_decision_display()}"
+
+    def facts(self):
+        """The rules' view of the request (``rules.AverageLivingRequest``)."""
+        from .rules import AverageLivingRequest as Facts
+
+        return Facts(income_12_months=self.income_12_months, members=self.member_count)
+
+    @property
+    def income_per_person(self) -> int:
+        return self.facts().income_per_person
 
 
 class SubmissionStatus(models.TextChoices):

@@ -11,6 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from . import choices
 from .rules import REASON_CODES, Reason
 
+# The level names a reason puts into its sentence ("đang học tiểu học ... (trung học cơ sở)").
+SCHOOL_LEVELS = {
+    "preschool": _("mầm non"),
+    "primary": _("tiểu học"),
+    "lower_secondary": _("trung học cơ sở"),
+    "upper_secondary": _("trung học phổ thông"),
+    "vocational": _("giáo dục nghề nghiệp"),
+    "higher": _("đại học"),
+}
 HOUSE_PARTS = {"walls": _("tường"), "columns": _("cột"), "roof": _("mái")}
 
 # The Vietnamese text matches Reason.describe_vi; English lives in the catalogue.
@@ -26,6 +35,9 @@ TEXT = {
         "{member}, {age} tuổi, chưa tốt nghiệp THPT hoặc học nghề, không đi học"
     ),
     "child_not_in_school": _("{member}, {age} tuổi, không đi học"),
+    "child_below_level": _(
+        "{member}, {age} tuổi, đang học {level}, chưa đúng cấp học theo độ tuổi ({fitting})"
+    ),
     "nondurable_house": _("Nhà ở thiếu kiên cố: {parts} làm bằng vật liệu không bền chắc"),
     "small_floor_area": _(
         "Diện tích nhà ở bình quân {area_per_person} m²/người (dưới {minimum} m²)"
@@ -61,6 +73,8 @@ def _display(key: str, value) -> str:
         return ", ".join(str(HOUSE_PARTS[p]) for p in str(value).split(",") if p in HOUSE_PARTS)
     if key == "source":
         return str(dict(choices.WATER).get(value, value)).lower()
+    if key in ("level", "fitting"):
+        return str(SCHOOL_LEVELS.get(value, value))
     if key == "expected":
         labels = dict(choices.DEVICES)
         return ", ".join(str(labels.get(c, c)).lower() for c in str(value).split(","))

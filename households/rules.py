@@ -62,6 +62,11 @@ class MemberFacts:
     birth_year: int | None = None
     birth_month: int | None = None
     age_months: int | None = None  # full months at the review's reference date
+    # Indicator 6 compares the level attended with the level of the school age (counted by
+    # year, see school_age); facts built without it fall back to the full years of ``age``.
+    school_age: int | None = None
+    # Indicator 5: vocational training certified by an employer (DOMAIN §7).
+    employer_certified_training: bool = False
 
     def __post_init__(self) -> None:
         if self.age < 0:
@@ -122,6 +127,8 @@ _TEXT_VI = {
     "no_lower_secondary": "{member}, {age} tuổi, chưa tốt nghiệp THCS, không đi học",
     "no_upper_secondary": "{member}, {age} tuổi, chưa tốt nghiệp THPT hoặc học nghề, không đi học",
     "child_not_in_school": "{member}, {age} tuổi, không đi học",
+    "child_below_level": "{member}, {age} tuổi, đang học {level}, chưa đúng cấp học theo độ tuổi "
+    "({fitting})",
     "nondurable_house": "Nhà ở thiếu kiên cố: {parts} làm bằng vật liệu không bền chắc",
     "small_floor_area": "Diện tích nhà ở bình quân {area_per_person} m²/người (dưới {minimum} m²)",
     "unclean_water": "Không tiếp cận được nguồn nước sạch (đang dùng {source})",
@@ -141,6 +148,8 @@ def _vi_value(key: str, value: str | int) -> str:
         return ", ".join(_HOUSE_PARTS_VI[part] for part in str(value).split(","))
     if key == "source":
         return LABELS_VI[WaterSource(value)]
+    if key in ("level", "fitting"):
+        return LABELS_VI[Schooling(value)]
     if key == "expected":
         return ", ".join(LABELS_VI[Device(code)] for code in str(value).split(","))
     return str(value)
@@ -179,6 +188,15 @@ def is_working_age(m: MemberFacts, s: PovertyStandard) -> bool:
         return s.working_age_from <= m.age < schedule.months_in(-(10**6)) // 12
     retirement = schedule.age_months_for(m.birth_year, m.birth_month)
     return s.working_age_from * 12 <= m.age_months < retirement
+
+
+def school_age(birth: date, on: date, s: PovertyStandard) -> int:
+    """A child's school age on ``on``: counted by year (Law on Education 2019 art. 28: "tuổi
+    ... được tính theo năm"), as the school year in progress on that date counts it: the year the
+    school year began minus the birth year. A child born in 2019 enters grade 1 in the school
+    year 2025-2026 at school age 6, whatever their birth month. Never negative."""
+    began = on.year if on.month >= s.school_year_start_month else on.year - 1
+    return max(began - birth.year, 0)
 
 
 def months_on(birth: date, on: date) -> int:
@@ -256,7 +274,11 @@ def health_insurance(h: HouseholdFacts, s: PovertyStandard) -> IndicatorResult:
 
 def adult_education(h: HouseholdFacts, s: PovertyStandard) -> IndicatorResult:
     """5. Aged 16 to under 18 without lower secondary, or 18 to 30 without upper secondary or
-    vocational training, and not in school."""
+    vocational training, and not in school (at any level).
+
+    Vocational training includes training certified by an employer (DOMAIN §7): a member of 18 to
+    30 holding such a certificate is trained, whatever their school level. It does not stand in
+    for the lower secondary diploma asked of 16- and 17-year-olds."""
     lower_lo, lower_hi = s.lower_secondary_age_range
     upper_lo, upper_hi = s.upper_secondary_age_range
     finished_upper = {
@@ -266,24 +288,47 @@ def adult_education(h: HouseholdFacts, s: PovertyStandard) -> IndicatorResult:
     }
     reasons = []
     for m in h.members:
-        if m.schooling == Schooling.IN_SCHOOL:
+        if m.schooling.attending:
             continue
         if lower_lo <= m.age < lower_hi:
             if m.education_level.rank < EducationLevel.LOWER_SECONDARY.rank:
                 reasons.append(_about(m, "no_lower_secondary"))
         elif upper_lo <= m.age <= upper_hi and m.education_level not in finished_upper:
-            reasons.append(_about(m, "no_upper_secondary"))
+            trained = s.employer_training_counts and m.employer_certified_training
+            if not trained:
+                reasons.append(_about(m, "no_upper_secondary"))
     return _result(s, "adult_education", reasons)
 
 
 def child_schooling(h: HouseholdFacts, s: PovertyStandard) -> IndicatorResult:
-    """6. A child aged 3 to under 16 does not attend school."""
+    """6. A child aged 3 to under 16 does not attend the school level that fits their age.
+
+    Decree 07/2021 (appendix) and Circular 07/2021/TT-BLĐTBXH: a child "in school age (from full
+    3 to under 16) not attending the appropriate level for their age". Being in school is not
+    enough:
+
+    - Who is a child here: full years at the reference date, 3 <= age < 16 (``age``).
+    - Which level fits: the school age, counted by year as the Law on Education 2019 art. 28 does
+      (``school_age``), looked up in the standard's bands (``school_bands``: preschool from 3,
+      primary from 6, lower secondary from 11, upper secondary from 15; DOMAIN §7). Counting by
+      year keeps a child who is exactly on track from looking "behind" in the months before their
+      birthday, or in a regular review held before September.
+    - Attending a level below the fitting one is deprived (a 12-year-old still in primary).
+      Attending the fitting level or a higher one (a child ahead, or a 15-year-old in vocational
+      training after lower secondary) is not.
+    """
     lo, hi = s.school_age_range
-    reasons = [
-        _about(m, "child_not_in_school")
-        for m in h.members
-        if lo <= m.age < hi and m.schooling != Schooling.IN_SCHOOL
-    ]
+    reasons = []
+    for m in h.members:
+        if not lo <= m.age < hi:
+            continue
+        if not m.schooling.attending:
+            reasons.append(_about(m, "child_not_in_school"))
+            continue
+        fitting = s.school_level_for(m.age if m.school_age is None else m.school_age)
+        if m.schooling.stage < fitting.stage:
+            params = (("age", m.age), ("level", m.schooling.value), ("fitting", fitting.value))
+            reasons.append(Reason("child_below_level", m.name, params))
     return _result(s, "child_schooling", reasons)
 
 
@@ -401,6 +446,48 @@ def assess(h: HouseholdFacts, s: PovertyStandard) -> tuple[IndicatorResult, ...]
 # --- Classification ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AverageLivingRequest:
+    """A household's request to be recognised as of average living standard, as approved.
+
+    Decree 07/2021 (art. 3): the average-living class of farm, forestry, fishery and salt
+    households is identified on the household's request, from its actual income over the 12
+    months before the request, excluding state social allowances (DOMAIN §7). The annual survey
+    does not assign it by itself.
+    """
+
+    income_12_months: int  # VND over the 12 months before, state social allowances excluded
+    members: int
+
+    def __post_init__(self) -> None:
+        if self.income_12_months < 0:
+            raise ValueError("income must not be negative")
+        if self.members < 1:
+            raise ValueError("a household has at least one member")
+
+    @property
+    def income_per_person(self) -> int:
+        """Average monthly income per person, rounded down to a whole đồng."""
+        return self.income_12_months // (12 * self.members)
+
+
+def average_living(
+    request: AverageLivingRequest | None,
+    *,
+    is_urban: bool,
+    is_farm_household: bool,
+    standard: PovertyStandard,
+) -> bool:
+    """True when an approved request shows a farm household's income within the average-living
+    band: above the line and at most the band's upper bound (both per person per month; "≤" on
+    the upper bound, as on the line). No request, a household that does not farm, or a standard
+    whose band is unknown (Decree 351/2025 so far): False."""
+    band_upper = standard.band_upper_for(is_urban)
+    if request is None or not is_farm_household or band_upper is None:
+        return False
+    return standard.line_for(is_urban) < request.income_per_person <= band_upper
+
+
 def classify(
     *,
     income_per_person: int,
@@ -408,10 +495,12 @@ def classify(
     is_urban: bool,
     is_farm_household: bool,
     standard: PovertyStandard,
+    average_request: AverageLivingRequest | None = None,
 ) -> PovertyClass:
     """Decree 07/2021 art. 3: poor = income <= line and >= 3 deprivations; near-poor = income <=
-    line and fewer. Above the line a farm household within the band has an average living
-    standard; no band known (Decree 351/2025 so far) means no "average" class."""
+    line and fewer. Above the line the household is neither; it is of average living standard
+    only with an approved request for the round (``average_request``) whose income falls within
+    the band (``average_living``): a farm household's survey income in the band is not enough."""
     if income_per_person < 0:
         raise ValueError("income per person must not be negative")
     if deprived_count < 0:
@@ -420,10 +509,30 @@ def classify(
         if deprived_count >= standard.deprivation_cutoff:
             return PovertyClass.POOR
         return PovertyClass.NEAR_POOR
-    band_upper = standard.band_upper_for(is_urban)
-    if is_farm_household and band_upper is not None and income_per_person <= band_upper:
-        return PovertyClass.AVERAGE
-    return PovertyClass.NONE
+    return above_line_class(
+        average_request,
+        is_urban=is_urban,
+        is_farm_household=is_farm_household,
+        standard=standard,
+    )
+
+
+def above_line_class(
+    average_request: AverageLivingRequest | None,
+    *,
+    is_urban: bool,
+    is_farm_household: bool,
+    standard: PovertyStandard,
+) -> PovertyClass:
+    """The class of a household above the near-poor line: average or none. A request decided
+    after the survey changes the class of its entry through this (``services``)."""
+    found = average_living(
+        average_request,
+        is_urban=is_urban,
+        is_farm_household=is_farm_household,
+        standard=standard,
+    )
+    return PovertyClass.AVERAGE if found else PovertyClass.NONE
 
 
 @dataclass(frozen=True)
@@ -441,6 +550,7 @@ def evaluate(
     is_urban: bool,
     is_farm_household: bool,
     standard: PovertyStandard,
+    average_request: AverageLivingRequest | None = None,
 ) -> Assessment:
     results = assess(h, standard)
     deprived_count = sum(1 for r in results if r.deprived)
@@ -454,6 +564,7 @@ def evaluate(
             is_urban=is_urban,
             is_farm_household=is_farm_household,
             standard=standard,
+            average_request=average_request,
         ),
     )
 

@@ -15,7 +15,14 @@ from django.http import Http404
 from areas.models import Unit
 from areas.scope import Capability, Scope, user_scope
 
-from .models import CommuneSubmission, Household, ReviewRound, RoundStatus, Survey
+from .models import (
+    AverageLivingRequest,
+    CommuneSubmission,
+    Household,
+    ReviewRound,
+    RoundStatus,
+    Survey,
+)
 
 
 def household_list_for_user(scope: Scope) -> QuerySet[Household]:
@@ -185,3 +192,22 @@ def submission_get_for_user(scope: Scope, pk: int) -> CommuneSubmission:
     if sub is None:
         raise Http404
     return sub
+
+
+def average_requests_for_entry(survey: Survey) -> QuerySet[AverageLivingRequest]:
+    """The average-living requests of a survey's household in its round (the survey page's
+    access rule applies: pass a survey from ``survey_get_for_user``)."""
+    return AverageLivingRequest.objects.filter(
+        household_id=survey.household_id, round_id=survey.round_id
+    ).select_related("decided_by", "created_by")
+
+
+def average_request_get_for_change(scope: Scope, pk: int) -> tuple[AverageLivingRequest, Survey]:
+    """A request and its household's entry in the request's round, for a user who enters data
+    for that entry's commune: outside their scope 404, read-only 403 (``survey_get_for_change``)."""
+    request = AverageLivingRequest.objects.filter(pk=pk).first()
+    if request is None:
+        raise Http404
+    entry = Survey.objects.filter(household_id=request.household_id, round_id=request.round_id)
+    survey = survey_get_for_change(scope, entry.values_list("pk", flat=True).first() or 0)
+    return request, survey

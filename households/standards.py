@@ -57,8 +57,41 @@ class Sex(str, Enum):
 
 
 class Schooling(str, Enum):
-    IN_SCHOOL = "in_school"
+    """The level a member attends now (not attending: ``NOT_IN_SCHOOL``).
+
+    Until migration 0006 the field only said "in school" or not; indicator 6 needs the level
+    (Circular 07/2021/TT-BLĐTBXH: a child "not attending the school level fitting their age").
+    """
+
     NOT_IN_SCHOOL = "not_in_school"
+    PRESCHOOL = "preschool"  # giáo dục mầm non
+    PRIMARY = "primary"  # tiểu học
+    LOWER_SECONDARY = "lower_secondary"  # trung học cơ sở
+    UPPER_SECONDARY = "upper_secondary"  # trung học phổ thông (incl. continuing education)
+    VOCATIONAL = "vocational"  # giáo dục nghề nghiệp: sơ cấp, trung cấp, cao đẳng
+    HIGHER = "higher"  # đại học
+
+    @property
+    def attending(self) -> bool:
+        return self is not Schooling.NOT_IN_SCHOOL
+
+    @property
+    def stage(self) -> int:
+        """How far along general schooling the level is, to compare with the level that fits an
+        age: vocational training, entered after lower secondary (Law on Education 2019 art. 6),
+        is at the stage of upper secondary. 0 when not attending."""
+        return _SCHOOLING_STAGE[self]
+
+
+_SCHOOLING_STAGE = {
+    Schooling.NOT_IN_SCHOOL: 0,
+    Schooling.PRESCHOOL: 1,
+    Schooling.PRIMARY: 2,
+    Schooling.LOWER_SECONDARY: 3,
+    Schooling.UPPER_SECONDARY: 4,
+    Schooling.VOCATIONAL: 4,
+    Schooling.HIGHER: 5,
+}
 
 
 class EducationLevel(str, Enum):
@@ -110,6 +143,13 @@ LABELS_VI: dict[Enum, str] = {
     Device.PHONE: "điện thoại",
     Device.SMARTPHONE: "điện thoại thông minh",
     Device.TABLET: "máy tính bảng",
+    Schooling.NOT_IN_SCHOOL: "không đi học",
+    Schooling.PRESCHOOL: "mầm non",
+    Schooling.PRIMARY: "tiểu học",
+    Schooling.LOWER_SECONDARY: "trung học cơ sở",
+    Schooling.UPPER_SECONDARY: "trung học phổ thông",
+    Schooling.VOCATIONAL: "giáo dục nghề nghiệp",
+    Schooling.HIGHER: "đại học",
 }
 
 
@@ -185,6 +225,15 @@ class RetirementSchedule:
 
 
 @dataclass(frozen=True)
+class SchoolBand:
+    """From ``from_age`` (school age, counted by year: see ``rules.school_age``) a child should
+    attend ``level``, until the next band's age."""
+
+    level: Schooling
+    from_age: int
+
+
+@dataclass(frozen=True)
 class PovertyStandard:
     code: str
     name_vi: str
@@ -215,6 +264,12 @@ class PovertyStandard:
     lower_secondary_age_range: tuple[int, int]  # half-open: lo <= age < hi
     upper_secondary_age_range: tuple[int, int]  # closed: lo <= age <= hi ("18 to 30")
     school_age_range: tuple[int, int]  # half-open: lo <= age < hi ("3 to under 16")
+    # Indicator 6: the level that fits a child's school age (Law on Education 2019 art. 28:
+    # preschool from 3, grade 1 at 6, grade 6 at 11, grade 10 at 15), ascending by age.
+    school_bands: tuple[SchoolBand, ...]
+    school_year_start_month: int  # a school year runs from September (5 Sept opening)
+    # Indicator 5: vocational training certified by an employer counts as training (DOMAIN §7).
+    employer_training_counts: bool
     min_floor_area_per_person: int  # m²; deprived when strictly under
     dependents_share: float  # deprived when dependents / members is strictly more
     housing_nondurable_min: int  # of walls, columns, roof
@@ -228,6 +283,9 @@ class PovertyStandard:
             raise ValueError(f"{self.code}: indicators must be numbered 1..N, got {numbers}")
         if len({i.code for i in self.indicators}) != len(self.indicators):
             raise ValueError(f"{self.code}: duplicate indicator code")
+        ages = [b.from_age for b in self.school_bands]
+        if not ages or ages != sorted(set(ages)):
+            raise ValueError(f"{self.code}: school bands must ascend by age")
         if self.first_review_year > self.last_review_year:
             raise ValueError(f"{self.code}: first review year after last review year")
 
@@ -236,6 +294,14 @@ class PovertyStandard:
 
     def band_upper_for(self, is_urban: bool) -> int | None:
         return self.average_band_urban_upper if is_urban else self.average_band_rural_upper
+
+    def school_level_for(self, school_age: int) -> Schooling:
+        """The level that fits a school age: the last band begun (the first below them all)."""
+        fitting = self.school_bands[0].level
+        for band in self.school_bands:
+            if school_age >= band.from_age:
+                fitting = band.level
+        return fitting
 
     def retirement_for(self, sex: Sex) -> RetirementSchedule:
         return self.retirement_female if sex == Sex.FEMALE else self.retirement_male
@@ -312,6 +378,14 @@ _COMMON_PARAMS: dict[str, Any] = {
     "lower_secondary_age_range": (16, 18),
     "upper_secondary_age_range": (18, 30),
     "school_age_range": (3, 16),
+    "school_bands": (
+        SchoolBand(Schooling.PRESCHOOL, 3),
+        SchoolBand(Schooling.PRIMARY, 6),
+        SchoolBand(Schooling.LOWER_SECONDARY, 11),
+        SchoolBand(Schooling.UPPER_SECONDARY, 15),
+    ),
+    "school_year_start_month": 9,
+    "employer_training_counts": True,
     "min_floor_area_per_person": 8,
     "dependents_share": 0.5,
     "housing_nondurable_min": 2,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import lists, review, survey
+from .views import average, lists, review, survey
 
 urlpatterns = [
     # lists.py: household registry
@@ -13,6 +13,17 @@ urlpatterns = [
     path("phieu/<int:pk>/", survey.survey_edit, name="survey_edit"),
     path("phieu/<int:pk>/xem-truoc/", survey.survey_preview, name="survey_preview"),
     path("phieu/<int:pk>/dua-ra/", survey.survey_exclude, name="survey_exclude"),
+    # average.py: average-living requests of a household in a round
+    path(
+        "phieu/<int:pk>/muc-song-trung-binh/",
+        average.average_request_list,
+        name="average_request_list",
+    ),
+    path(
+        "de-nghi-muc-song-trung-binh/<int:pk>/xet-duyet/",
+        average.average_request_decide,
+        name="average_request_decide",
+    ),
     # review.py: rounds and commune submission
     path("dot-ra-soat/", review.round_list, name="round_list"),
     path("dot-ra-soat/mo/", review.round_open, name="round_open"),

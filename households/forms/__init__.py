@@ -5,6 +5,7 @@ Nothing here saves. The views hand the cleaned data (``SurveyForm.facts()``,
 re-checks what needs the database and classifies. Messages are Vietnamese msgids (docs/i18n.md).
 """
 
+from .average import AverageDecisionForm, AverageRequestForm
 from .fields import (
     CITIZEN_ID,
     EARLIEST_BIRTH,
@@ -42,6 +43,8 @@ __all__ = [
     "MEMBER_PREFIX",
     "OPTIONAL_INDICATOR_FIELDS",
     "SURVEY_BOOLEANS",
+    "AverageDecisionForm",
+    "AverageRequestForm",
     "BaseMemberFormSet",
     "CommuneChoiceField",
     "ExclusionForm",

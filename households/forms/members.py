@@ -51,6 +51,7 @@ class MemberForm(forms.Form):
     education_level = _model_field(
         Member, "education_level", error_messages={"required": _("Chọn trình độ giáo dục.")}
     )
+    employer_certified_training = _model_field(Member, "employer_certified_training")
     employment = _model_field(
         Member, "employment", error_messages={"required": _("Chọn tình trạng việc làm.")}
     )

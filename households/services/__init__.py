@@ -5,8 +5,20 @@ here), run in one transaction, and raise ``ValidationError`` with Vietnamese mes
 user, ``PermissionDenied`` for someone acting outside their scope.
 """
 
+from .average import (
+    average_request_create,
+    average_request_decide,
+    entry_average_refresh,
+)
 from .bulk import SurveyEntry, surveys_save_bulk
-from .common import BATCH, ON_LIST, ConcurrentEdit, rollups_batched
+from .common import (
+    BATCH,
+    ON_LIST,
+    ConcurrentEdit,
+    approved_request,
+    approved_requests,
+    rollups_batched,
+)
 from .households import (
     arrival_entry,
     household_create,
@@ -38,11 +50,16 @@ __all__ = [
     "ON_LIST",
     "ConcurrentEdit",
     "SurveyEntry",
+    "approved_request",
+    "approved_requests",
     "arrival_entry",
+    "average_request_create",
+    "average_request_decide",
     "commune_accept",
     "commune_reopen",
     "commune_return",
     "commune_submit",
+    "entry_average_refresh",
     "head_fields",
     "household_create",
     "household_exclude",

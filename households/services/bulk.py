@@ -43,7 +43,7 @@ from ..models import (
 )
 from ..rules import RoundEntries, transitions_across_rounds
 from . import rows
-from .common import ConcurrentEdit, _require_unlocked, _results_changed
+from .common import ConcurrentEdit, _require_unlocked, _results_changed, approved_requests
 from .members import _check_member_rows, _citizen_id_taken, _members_diff, _sync_head
 from .surveys import household_update
 
@@ -270,6 +270,7 @@ def _write_surveys(step: _Step, pairs, *, by, round_, rounds, now) -> None:
     on, standard = round_.reference_date, round_.get_standard()
     snapshot = rows.history_of(Survey)
     registered, history, saved, fresh, deprivations = [], [], [], [], []
+    requests = approved_requests(round_, [h.pk for e, h, _s in pairs if not e.is_new])
     for entry, household, survey_id in pairs:
         result = F_.surveyed(
             members=entry.members,
@@ -279,6 +280,7 @@ def _write_surveys(step: _Step, pairs, *, by, round_, rounds, now) -> None:
             is_farm_household=household.is_farm_household,
             is_ethnic_minority=household.is_ethnic_minority,
             standard=standard,
+            average_request=requests.get(household.pk),
         )
         if entry.is_new:
             survey = Survey(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -12,8 +13,11 @@ from django.utils.translation import gettext as _
 from areas.models import Unit
 from areas.scope import user_scope
 
+from .. import rules
 from ..models import (
+    AverageLivingRequest,
     CommuneSubmission,
+    RequestDecision,
     ReviewRound,
 )
 from ..standards import PovertyClass
@@ -91,3 +95,21 @@ def _require_unlocked(round_: ReviewRound, commune: Unit) -> None:
             )
             % {"commune": commune.label}
         )
+
+
+def approved_request(household_id: int, round_id: int) -> rules.AverageLivingRequest | None:
+    """The rules' facts of the household's approved request for the round, if any."""
+    found = AverageLivingRequest.objects.filter(
+        household_id=household_id, round_id=round_id, decision=RequestDecision.APPROVED
+    ).first()
+    return found.facts() if found else None
+
+
+def approved_requests(
+    round_: ReviewRound, household_ids: Iterable[int]
+) -> dict[int, rules.AverageLivingRequest]:
+    """{household id: facts} of the approved requests of many households (the import)."""
+    rows = AverageLivingRequest.objects.filter(
+        round=round_, household_id__in=list(household_ids), decision=RequestDecision.APPROVED
+    )
+    return {r.household_id: r.facts() for r in rows}

@@ -114,6 +114,7 @@ MEMBER_MODEL_FIELDS = (
     "has_health_insurance",
     "schooling",
     "education_level",
+    "employer_certified_training",
     "employment",
     "is_disabled",
     "has_monthly_social_allowance",

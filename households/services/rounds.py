@@ -163,11 +163,14 @@ def list_entry(
     members. The demo generator (demodata) builds its entries with this same function.
     """
     review = requested or last in ON_LIST or last is None
+    # The average-living class is recognised for a round, on the household's request
+    # (services.average): it is not carried over; an approved request of this round restores it.
+    carried = PovertyClass.NONE.value if last == PovertyClass.AVERAGE.value else last
     return {
         "status": SurveyStatus.PENDING if review else SurveyStatus.CARRIED_OVER,
-        "poverty_class": "" if review else last,
+        "poverty_class": "" if review else carried,
         "previous_class": before or "",
-        "transition": "" if review else _carried(last, before),
+        "transition": "" if review else _carried(carried, before),
         "is_ethnic_minority": is_ethnic_minority,
         "is_urban": is_urban,
         "member_count": persons,

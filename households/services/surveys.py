@@ -27,6 +27,7 @@ from .common import (
     _require,
     _require_unlocked,
     _results_changed,
+    approved_request,
 )
 from .members import _check_members, _save_members, _sync_head
 
@@ -75,6 +76,7 @@ def survey_save(
         is_farm_household=household.is_farm_household,
         is_ethnic_minority=household.is_ethnic_minority,
         standard=round_.get_standard(),
+        average_request=approved_request(household.pk, round_.pk),
     )
     for field, value in result.values.items():
         setattr(survey, field, value)

@@ -265,6 +265,7 @@ def _assessed(survey: Survey, entry: SurveyEntry) -> dict:
         is_urban=survey.commune.is_urban,
         is_farm_household=entry.household_form.cleaned_data["is_farm_household"],
         standard=survey.round.get_standard(),
+        average_request=services.approved_request(survey.household_id, survey.round_id),
     )
     result = evaluated.assessment
     rows = [

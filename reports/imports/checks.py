@@ -34,7 +34,7 @@ from households.models import (
     Survey,
     SurveyStatus,
 )
-from households.services import MEMBER_MODEL_FIELDS
+from households.services import MEMBER_MODEL_FIELDS, approved_requests
 
 from . import columns as C
 from .plan import (
@@ -314,6 +314,7 @@ class Checker:
         found = [existing[i.code] for i in items if i.code in existing]
         surveys = _surveys(self.round_, [h.pk for h in found])
         members = _current_members([h.pk for h in found])
+        requests = approved_requests(self.round_, [h.pk for h in found]) if predict else {}
         communes = {i.commune.pk for i in items}
         locked = set(
             CommuneSubmission.objects.filter(
@@ -349,6 +350,7 @@ class Checker:
                     is_urban=item.commune.is_urban,
                     is_farm_household=item.household_data["is_farm_household"],
                     standard=self.standard,
+                    average_request=requests.get(getattr(household, "pk", None)),
                 )
                 item.predicted_class = evaluated.assessment.poverty_class.value
         return on_list

@@ -275,6 +275,13 @@ MEMBER_COLUMNS: tuple[Column, ...] = (
     _c("is_disabled", _("Người khuyết tật"), FLAG, FLAG_HELP),
     _c("has_monthly_social_allowance", _("Hưởng trợ cấp xã hội hằng tháng"), FLAG, FLAG_HELP),
     _c(
+        "employer_certified_training",
+        _("Có chứng nhận đào tạo nghề do người sử dụng lao động cấp"),
+        FLAG,
+        FLAG_HELP,
+        width=18,
+    ),
+    _c(
         "nutrition",
         _("Dinh dưỡng (trẻ dưới 16 tuổi)"),
         CHOICE,

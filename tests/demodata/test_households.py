@@ -35,6 +35,7 @@ from households.models import (
 from households.reasons import to_json
 from households.rules import BALANCE_NEAR_POOR, BALANCE_POOR, age_on
 from households.services import (
+    approved_request,
     household_transitions_refresh,
     households_apply_crosswalk,
     round_list_generate,
@@ -168,6 +169,7 @@ def test_stored_classes_are_what_the_rules_say(demo):
             is_urban=s.commune.is_urban,
             is_farm_household=s.household.is_farm_household,
             standard=s.round.get_standard(),
+            average_request=approved_request(s.household_id, s.round_id),
         )
         result = evaluated.assessment
         assert s.is_urban == s.commune.is_urban

@@ -19,10 +19,11 @@ from django.contrib.auth import get_user_model
 from areas.models import Unit, UnitGroup
 from households import facts as F_
 from households.facts import survey_deprivations, survey_results
-from households.models import Exclusion, Household, Member, Survey
+from households.models import AverageLivingRequest, Exclusion, Household, Member, Survey
 from households.rules import RoundEntries, transitions_across_rounds
 from households.services import (
     MEMBER_MODEL_FIELDS,
+    approved_request,
     arrival_entry,
     head_fields,
     list_entry,
@@ -141,6 +142,7 @@ def test_every_stored_field_is_what_the_services_compute(rows):
                     is_urban=s.commune.is_urban,
                     is_farm_household=household.is_farm_household,
                     standard=s.round.get_standard(),
+                    average_request=approved_request(pk, s.round_id),  # as survey_save finds it
                 )
                 expected.update(facts)
                 expected.update(status="surveyed")
@@ -169,6 +171,7 @@ def test_every_stored_field_is_what_the_services_compute(rows):
             stored = [(d.indicator, d.reasons) for d in sorted(s.deprivations.all(), key=_pk)]
             assert stored == deprivations, (household.code, year)
             checked[s.status] += 1
+            checked["average"] += s.poverty_class == "average"
             checked["deprivations"] += len(stored)
         for year, x in exits:  # household_exclude / household_move
             left = transitions[id(x)]
@@ -192,6 +195,7 @@ def test_every_stored_field_is_what_the_services_compute(rows):
             assert household.commune_id == open_entry.commune_id
         checked["households"] += 1
     assert checked["households"] == N
+    assert checked["average"] > 0  # farm households recognised on their request
     assert checked["surveyed"] > N and checked["carried_over"] > N / 2
     assert checked["pending"] > 0 and checked["exclusions"] > 0 and checked["deprivations"] > N
 
@@ -253,3 +257,23 @@ def test_persons_of_every_unit_and_round_are_the_households_members(
                 assert stored[code].value == Decimal(counts[code]), (year, kind, pk, code)
             checked += 1
     assert checked > 100
+
+
+def test_every_average_entry_has_the_approved_request_the_services_would_need(demo):
+    """average_request_create and average_request_decide, as the generator stands in for them:
+    an approved request of the entry's round, filed and decided before the survey was saved,
+    from its members, by the officer; and no "average" entry without one."""
+    admin = get_user_model().objects.get(username="quantri")
+    requests = {
+        (r.household_id, r.round_id): r
+        for r in AverageLivingRequest.objects.select_related("round", "household")
+    }
+    assert requests
+    for s in Survey.objects.filter(poverty_class="average").select_related("round", "commune"):
+        r = requests.pop((s.household_id, s.round_id))
+        assert r.decision == "approved" and r.decided_by_id == r.created_by_id == admin.pk
+        assert r.member_count == s.member_count == len(s.members_snapshot)
+        assert s.round.starts_on <= r.requested_on <= r.decided_on < s.surveyed_at.date()
+        assert r.requested_on <= r.created_at.date() <= r.decided_on
+        assert r.income_per_person == s.income_per_person
+    assert not requests  # every request the generator made gave its entry "average"

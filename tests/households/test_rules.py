@@ -77,7 +77,7 @@ def person(name: str = "Chủ hộ", **overrides) -> MemberFacts:
 def child(age: int, **overrides) -> MemberFacts:
     facts = {
         "age": age,
-        "schooling": Schooling.IN_SCHOOL,
+        "schooling": ND07_2021.school_level_for(age),  # in school, at the level of their age
         "education_level": EducationLevel.NONE,
         "employment": Employment.NOT_IN_LABOUR_FORCE,
     }
@@ -157,9 +157,11 @@ def _classify_cases():
         if band is None:  # Decree 351/2025: no band known, so never "average"
             rows.append(("line+1-farm-no-band-none", line + 1, 0, True, NONE))
         else:
+            # without an approved request the survey never gives "average" (Decree 07/2021:
+            # on the household's request; tests/households/test_law_details.py has the requests)
             rows += [
-                ("line+1-farm-average", line + 1, 5, True, AVG),
-                ("band-upper-farm-average", band, 0, True, AVG),
+                ("line+1-farm-no-request-none", line + 1, 5, True, NONE),
+                ("band-upper-farm-no-request-none", band, 0, True, NONE),
                 ("band-upper+1-farm-none", band + 1, 0, True, NONE),
                 ("band-upper-non-farm-none", band, 0, False, NONE),
             ]

@@ -93,6 +93,6 @@ def unemployed(sex: str, birth: dt.date):
     ],
 )
 def test_unemployed_member_is_deprived_only_in_working_age(sex, birth, on, working_age):
-    facts = member_facts(unemployed(sex, birth), on)
+    facts = member_facts(unemployed(sex, birth), on, ND07_2021)
     result = employment(house(facts), ND07_2021)
     assert result.deprived is working_age

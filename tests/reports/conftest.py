@@ -15,7 +15,14 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from households.models import Household, ReviewRound, Survey
-from households.services import commune_accept, commune_submit, household_exclude, round_close
+from households.services import (
+    average_request_create,
+    average_request_decide,
+    commune_accept,
+    commune_submit,
+    household_exclude,
+    round_close,
+)
 from indicators import services as indicator_services
 from tests.conftest import unit
 from tests.households.factories import (
@@ -89,6 +96,17 @@ def _members(key: str, i: int, kind: str) -> list[dict]:
     ]
 
 
+def _average_approved(admin, survey) -> None:
+    """The household's request to be recognised as of average living standard, approved."""
+    members = survey.household.members.filter(is_current=True).count()
+    request = average_request_create(
+        by=admin, household=survey.household, round_=survey.round,
+        requested_on=survey.round.starts_on,
+        income_12_months=AVERAGE_FIELDS["income_per_person"] * 12 * members, member_count=members,
+    )  # fmt: skip
+    average_request_decide(by=admin, request=request, decision="approved")
+
+
 def _fields(cls: str, causes: str) -> dict:
     fields = {**(AVERAGE_FIELDS if cls == "average" else FIELDS[cls])}
     if cls in ("poor", "near"):
@@ -110,6 +128,8 @@ def review(cast, django_capture_on_commit_callbacks) -> Review:
         with on(dt.date(2024, 10, 1)):
             for key, _code, first, _second, _extra, _kind, causes in PLAN:
                 survey = Survey.objects.get(household=households[key], round=r24)
+                if first == "average":  # recognised on the household's request (Decree 07/2021)
+                    _average_approved(admin, survey)
                 save(admin, survey, **_fields(first, causes))
             round_close(by=admin, round_=r24)
         r25 = open_round(admin, 2025)  # the households move onto the new tree first

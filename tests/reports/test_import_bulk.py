@@ -162,8 +162,9 @@ def history_2025(cast):
         "poor": register(admin, ba_to, members=[
             member("Hồ Văn Nghèo", citizen_id="051085000401", ethnicity="hre"),
             member("Hồ Thị Vợ", relation="spouse", sex="female", born=dt.date(1987, 2, 3)),
-            member("Hồ Văn Con", relation="child", born=dt.date(2012, 6, 1), schooling="in_school",
-                   education_level="primary", employment="not_in_labour_force"),
+            member("Hồ Văn Con", relation="child", born=dt.date(2012, 6, 1),
+                   schooling="lower_secondary", education_level="primary",
+                   employment="not_in_labour_force"),
         ]),
         "near": register(admin, ba_to, members=[member("Lê Văn Cận", citizen_id="051085000402")]),
         "well": register(admin, ba_to, members=[member("Trần Văn Khá")]),

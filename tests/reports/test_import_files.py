@@ -48,7 +48,7 @@ def base() -> tuple[list[dict], list[dict]]:
     members = [
         mb("N1", citizen_id="051085000101"),
         mb("N1", "Nguyễn Thị Bé", sex="Nữ", birth_date=dt.date(2015, 5, 2), relation="Con",
-           schooling="Đang đi học", education_level="Tiểu học",
+           schooling="Đang học trung học cơ sở", education_level="Tiểu học",
            employment="Không tham gia lao động (đi học, nội trợ, già yếu)"),
         mb("N2", "Trần Văn Cường", citizen_id="051085000102"),
     ]  # fmt: skip

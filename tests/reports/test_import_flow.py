@@ -157,7 +157,7 @@ def test_existing_households_are_entered_and_changed(cast, round_, on_list):
         # matched by citizen ID although the name was corrected; the spouse is not in the file
         mb(surveyed.code, "Đinh Văn Một", citizen_id="051085000302"),
         mb(surveyed.code, "Đinh Văn Ba", relation="Con", birth_date=dt.date(2010, 3, 3),
-           schooling="Đang đi học", education_level="Tiểu học",
+           schooling="Đang học trung học phổ thông", education_level="Tiểu học",
            employment="Không tham gia lao động (đi học, nội trợ, già yếu)"),
         mb("MOI1"),
     ]  # fmt: skip
