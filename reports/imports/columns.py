@@ -60,6 +60,9 @@ class Column:
     default: str = ""  # a blank choice cell means this code
     indicator: str = ""  # only in rounds whose standard has this indicator
     width: int = 16
+    # Added after templates were handed out: a workbook without the column is read as if every
+    # cell of it were blank (its default), so that officers' filled-in old templates still load.
+    may_be_absent: bool = False
 
     def used_by(self, standard) -> bool:
         return not self.indicator or any(i.code == self.indicator for i in standard.indicators)
@@ -280,6 +283,7 @@ MEMBER_COLUMNS: tuple[Column, ...] = (
         FLAG,
         FLAG_HELP,
         width=18,
+        may_be_absent=True,  # added in 2026-11 (indicator 5)
     ),
     _c(
         "nutrition",

@@ -155,7 +155,11 @@ def _header(title: str, cells, spec: tuple[Column, ...], standard) -> Sheet:
                 header=str(column.header),
             )
         found[column.key] = (column, index)
-    missing = [str(c.header) for c in spec if c.used_by(standard) and c.key not in found]
+    missing = [
+        str(c.header)
+        for c in spec
+        if c.used_by(standard) and not c.may_be_absent and c.key not in found
+    ]
     if missing:
         raise FileRejected(
             _("Trang “%(sheet)s” thiếu cột: %(columns)s (tiêu đề ở dòng 1, như tệp mẫu).")

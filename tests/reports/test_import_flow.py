@@ -417,3 +417,22 @@ def test_a_2027_round_reads_the_new_indicators(cast):
         cast.officer, round_, xlsx([hh("W2", waste_collected=None)], [mb("W2")], round_)
     )
     assert missing.summary["errors"][0]["message"] == "Nhập Có hoặc Không (hoặc 1 / 0)."
+
+
+def test_an_old_template_without_the_employer_training_column_still_loads(cast, round_):
+    """Officers fill in templates downloaded before the column was added (indicator 5)."""
+    from tests.reports.test_import_data import edit
+
+    def drop_column(workbook):
+        for sheet in workbook.worksheets:
+            for cell in sheet[1]:
+                if cell.value and "người sử dụng lao động" in str(cell.value):
+                    sheet.delete_cols(cell.column)
+                    break
+
+    content = edit(xlsx(*three_new(), round_), drop_column)
+    job = validate(cast.officer, round_, content)
+    assert job.status == JobStatus.VALIDATED, job.summary
+    confirm(cast.officer, job)
+    assert not Member.objects.filter(employer_certified_training=True).exists()
+    assert Member.objects.filter(full_name="Lê Văn Cận").exists()
