@@ -118,6 +118,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # clears the account's count. Administrators unlock in the admin ("Access attempts": delete the
 # row) or with `manage.py axes_reset_username <name>`. Behind a reverse proxy set
 # AXES_IPWARE_PROXY_COUNT so that the client's address, not the proxy's, is counted.
+# Tests: Django's ``client.login()`` authenticates without a request, which axes refuses: use
+# ``client.force_login(user)``, or post to the login page to test the login itself.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

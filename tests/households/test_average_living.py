@@ -16,7 +16,7 @@ from households.services import (
     list_entry,
     round_close,
 )
-from tests.conftest import PASSWORD, unit
+from tests.conftest import unit
 from tests.households.factories import member, open_round, register, save
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +169,7 @@ def test_only_the_communes_officer_files_and_decides(cast, farm, who):
 
 
 def test_the_page_files_and_decides(client, cast, farm):
-    client.login(username="officer", password=PASSWORD)
+    client.force_login(cast.officer)
     url = reverse("average_request_list", args=[farm.pk])
     page = client.get(url)
     assert page.status_code == 200
@@ -192,7 +192,7 @@ def test_the_page_files_and_decides(client, cast, farm):
 @pytest.mark.parametrize(("who", "status"), [("outsider", 404), ("district", 403)])
 def test_the_page_is_scoped(client, cast, farm, who, status):
     request = file(cast.officer, farm, 2_000_000)
-    client.login(username=who, password=PASSWORD)
+    client.force_login(getattr(cast, who))
     page = client.get(reverse("average_request_list", args=[farm.pk]))
     if status == 404:
         assert page.status_code == 404
