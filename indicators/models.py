@@ -143,12 +143,22 @@ class RollupRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The parts stored, by key (their first commune id): a redelivered part counts once. The
+    # heartbeat is written when a part or the merge starts or ends; the reaper
+    # (indicators.reaper) requeues or fails a run whose heartbeat is too old.
+    parts_done = models.JSONField(default=list, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.round} · {self.get_status_display()}"
+
+    @property
+    def reference(self) -> str:
+        return f"R{self.pk}"
 
     @property
     def percent(self) -> int:

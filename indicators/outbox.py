@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from areas.models import Unit
 from households.models import ReviewRound
+from povertyportal.celery import BROKER_ERRORS
 
 from .models import StaleCommune
 
@@ -53,7 +54,7 @@ def request_drain() -> None:
     def send():
         try:
             outbox_drain_task.delay()
-        except Exception:
+        except BROKER_ERRORS:
             log.warning("broker unreachable: the rollup waits in the outbox", exc_info=True)
 
     transaction.on_commit(send, robust=True)

@@ -22,9 +22,11 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from areas.models import Unit, UnitGroup
 from households.models import ReviewRound, Survey
+from povertyportal.celery import BROKER_ERRORS
 
 from . import catalog, outbox
 from .models import CommuneTotals, Indicator, RollupRun, RunStatus
@@ -92,21 +94,31 @@ def rollup_start(*, round_: ReviewRound, by=None) -> RollupRun:
     def enqueue():
         if not parts:
             rollup_merge(run=run)
-        for commune_ids in parts:
-            rollup_part_task.delay(run.pk, commune_ids)
+        try:
+            for commune_ids in parts:
+                rollup_part_task.delay(run.pk, commune_ids)
+        except BROKER_ERRORS:  # the reaper sends the missing parts again
+            log.warning("rollup run %s: broker unreachable", run.pk, exc_info=True)
 
-    transaction.on_commit(enqueue)
+    transaction.on_commit(enqueue, robust=True)
     return run
+
+
+def part_key(commune_ids) -> int:
+    """A part's identity within its run: its first commune (parts do not overlap)."""
+    return min(commune_ids)
 
 
 def rollup_part(*, run: RollupRun, commune_ids: list[int]) -> None:
     """Compute and store the totals of some communes; the last part queues the merge."""
-    from .tasks import rollup_merge_task
 
     round_ = run.round
-    if RollupRun.objects.filter(pk=run.pk, status=RunStatus.FAILED).exists():
-        return
+    key = part_key(commune_ids)
+    finished = RollupRun.objects.filter(pk=run.pk, status__in=(RunStatus.FAILED, RunStatus.DONE))
+    if finished.exists():
+        return  # a redelivered part of a finished run
     RollupRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(status=RunStatus.RUNNING)
+    RollupRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
     owed = outbox.versions(round_, commune_ids)
     totals = totals_by_commune(round_, commune_ids)  # the heavy query, outside the lock
     now = timezone.now()
@@ -114,12 +126,27 @@ def rollup_part(*, run: RollupRun, commune_ids: list[int]) -> None:
         ReviewRound.objects.select_for_update().filter(pk=round_.pk).values_list("pk").get()
         _commune_totals_store(round_, commune_ids, totals, now)
         outbox.settle(round_, owed)
-        RollupRun.objects.filter(pk=run.pk).update(done_parts=F("done_parts") + 1)
-        done, total = (
-            RollupRun.objects.filter(pk=run.pk).values_list("done_parts", "total_parts").get()
+        # Under the round's lock: parts of one run record themselves one at a time. A part
+        # delivered twice (a worker died after its commit, before its acknowledgement) stores
+        # the same totals again and counts once, so the merge starts only after every part.
+        done = list(RollupRun.objects.filter(pk=run.pk).values_list("parts_done", flat=True).get())
+        first_time = key not in done
+        if first_time:
+            done.append(key)
+        RollupRun.objects.filter(pk=run.pk).update(
+            parts_done=done, done_parts=len(done), heartbeat_at=timezone.now()
         )
-        if done == total:
-            transaction.on_commit(lambda: rollup_merge_task.delay(run.pk))
+        if first_time and len(done) == run.total_parts:
+            transaction.on_commit(lambda: _send_merge(run.pk), robust=True)
+
+
+def _send_merge(run_id: int) -> None:
+    from .tasks import rollup_merge_task
+
+    try:
+        rollup_merge_task.delay(run_id)
+    except BROKER_ERRORS:  # the reaper sends the merge again
+        log.warning("rollup run %s: broker unreachable for the merge", run_id, exc_info=True)
 
 
 def _commune_totals_store(round_, commune_ids, totals: dict[int, dict], now) -> None:
@@ -144,6 +171,8 @@ def rollup_merge(*, run: RollupRun) -> None:
     round_ = run.round
     with transaction.atomic():
         ReviewRound.objects.select_for_update().get(pk=round_.pk)  # one writer per round
+        if RollupRun.objects.filter(pk=run.pk, status=RunStatus.DONE).exists():
+            return  # a redelivered merge
         jit_off()
         now = timezone.now()
         values_by_owner_store(round_, now)
@@ -226,12 +255,15 @@ def program_refresh(
     return written
 
 
-def rollup_fail(*, run_id: int, error: BaseException) -> None:
-    log.exception("rollup run %s failed", run_id, exc_info=error)
-    RollupRun.objects.filter(pk=run_id).update(
-        status=RunStatus.FAILED,
-        error=f"{type(error).__name__}: {error}",
-        finished_at=timezone.now(),
+def rollup_fail(*, run_id: int, error: BaseException | None = None, message: str = "") -> None:
+    """Mark a run failed: the page says so with the run's reference; the traceback is logged."""
+    if error is not None:
+        log.error("rollup run R%s failed", run_id, exc_info=error)
+    message = message or _(
+        "Lỗi không mong đợi khi tính số liệu; báo cho quản trị viên mã tham chiếu R%(id)s."
+    ) % {"id": run_id}
+    RollupRun.objects.filter(pk=run_id).exclude(status=RunStatus.DONE).update(
+        status=RunStatus.FAILED, error=message, finished_at=timezone.now()
     )
 
 

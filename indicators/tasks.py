@@ -1,5 +1,8 @@
 """Celery tasks: a few lines each, taking ids and calling one service. Redelivery is harmless:
-a part rewrites the same commune totals, a merge rewrites the round's values."""
+a part rewrites the same commune totals and counts once (``services.rollup_part``), a merge of a
+finished run does nothing. A killed worker's task goes back to the queue (``acks_late`` with
+``reject_on_worker_lost``, settings.CELERY_TASK_REJECT_ON_WORKER_LOST); a lost one is sent again
+by the reaper (``reaper``)."""
 
 import logging
 import os
@@ -15,7 +18,7 @@ from .models import RollupRun
 log = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def rollup_part_task(self, run_id: int, commune_ids: list[int]) -> None:
     # which worker ran which part: docs/scaling-rollup.md reads it from the workers' logs
     log.info(
@@ -30,7 +33,7 @@ def rollup_part_task(self, run_id: int, commune_ids: list[int]) -> None:
         raise
 
 
-@shared_task(bind=True, acks_late=True)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def rollup_merge_task(self, run_id: int) -> None:
     log.info("rollup run %s: merge on %s (pid %s)", run_id, self.request.hostname or "inline",
              os.getpid())  # fmt: skip
@@ -62,6 +65,14 @@ def outbox_drain_task() -> int:
     from .outbox import drain
 
     return drain()
+
+
+@shared_task
+def runs_reap_task() -> dict:
+    """Beat, every minute: rollup runs that stopped moving (``reaper``)."""
+    from .reaper import reap
+
+    return reap()
 
 
 @shared_task

@@ -181,7 +181,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Without REDIS_URL tasks run inline (embedded mode); with it, on a worker (`make worker`).
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+# No task result is ever read: results off. (With a Redis result backend every send also
+# subscribes to the result channel, and with Redis down that retries 20 times: a 19 s save.)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -214,6 +217,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a killed worker's task goes back to 
 CELERY_BEAT_SCHEDULE = {
     # Rollups owed by changes whose request to the broker was lost (indicators/outbox.py).
     "indicators-outbox": {"task": "indicators.tasks.outbox_drain_task", "schedule": 60.0},
+    # Jobs and rollup runs whose worker died or whose message was lost (reports/jobs.py,
+    # indicators/reaper.py).
+    "reports-jobs-reaper": {"task": "reports.tasks.jobs_reap_task", "schedule": 60.0},
+    "indicators-runs-reaper": {"task": "indicators.tasks.runs_reap_task", "schedule": 60.0},
     # Full recompute of the indicators every night (DESIGN.md: beat for nightly jobs).
     "indicators-nightly": {
         "task": "indicators.tasks.rollup_nightly_task",

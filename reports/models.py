@@ -48,6 +48,10 @@ class Job(models.Model):
     result = models.FileField(upload_to=job_upload_to, blank=True)  # export or error report
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Written whenever the job is claimed or advances; the reaper (reports.jobs) requeues or
+    # fails a job whose heartbeat is too old (its worker died, or the broker lost its message).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -61,6 +65,11 @@ class Job(models.Model):
         if self.status in (JobStatus.DONE, JobStatus.VALIDATED, JobStatus.REJECTED):
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def reference(self) -> str:
+        """What a user quotes to the administrator; the log lines of the job carry it."""
+        return f"J{self.pk}"
 
     @property
     def finished(self) -> bool:

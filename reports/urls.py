@@ -7,6 +7,7 @@ from .views import jobs
 urlpatterns = [
     path("bao-cao/cua-toi/", jobs.job_list, name="job_list"),
     path("bao-cao/cua-toi/<int:pk>/", jobs.job_detail, name="job_detail"),
+    path("bao-cao/cua-toi/<int:pk>/thu-lai/", jobs.job_retry, name="job_retry"),
     path("bao-cao/cua-toi/<int:pk>/<slug:which>/", jobs.job_download, name="job_download"),
     *export_urls,
     *import_urls,

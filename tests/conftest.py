@@ -133,3 +133,20 @@ def isolated_cache(settings):
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     }
+
+
+@pytest.fixture
+def broker_down():
+    """The real Celery app, not eager, publishing to a port where nothing listens: its
+    connection pools are set aside, and put back after the test."""
+    from povertyportal.celery import app
+
+    conf, amqp = app.conf, app.amqp
+    saved = (conf.task_always_eager, conf.broker_url, app._pool, amqp._producer_pool)
+    conf.task_always_eager = False
+    conf.broker_url = "redis://127.0.0.1:1/0"
+    app._pool = amqp._producer_pool = None
+    yield
+    if app._pool is not None:
+        app._pool.force_close_all()
+    conf.task_always_eager, conf.broker_url, app._pool, amqp._producer_pool = saved

@@ -17,7 +17,6 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone, translation
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from areas.scope import Capability, user_scope
 
+from .. import jobs
 from ..models import Job, JobKind, JobStatus
 from .common import ExportContext, context_for
 from .registry import JOB, Export, export_get
@@ -56,7 +56,6 @@ def export_now(*, by, report: str, params: Mapping) -> tuple[bytes, str]:
 
 def export_start(*, by, report: str, params: Mapping) -> Job:
     """Record an export job and queue it once the transaction commits."""
-    from .tasks import export_task
 
     export = export_get(report)
     if export.mode != JOB:
@@ -71,14 +70,15 @@ def export_start(*, by, report: str, params: Mapping) -> Job:
         title=title[:200],
         params={**kept, "language": translation.get_language() or settings.LANGUAGE_CODE},
     )
-    transaction.on_commit(lambda: export_task.delay(job.pk))
+    jobs.send(job)  # a broker that does not answer leaves it QUEUED for the reaper
     return job
 
 
 def export_run(*, job_id: int) -> None:
     """Build a queued export job's workbook; record the file, or the error."""
-    if not Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING):
-        return  # already running or finished: a redelivered message
+    if not jobs.claim(job_id):
+        return  # running elsewhere or finished: a redelivered message (the reaper requeues a
+        # job whose worker died: reports.jobs)
     job = Job.objects.select_related("owner").get(pk=job_id)
     handle, path = tempfile.mkstemp(prefix="export-", suffix=".xlsx")
     os.close(handle)
@@ -96,7 +96,9 @@ def export_run(*, job_id: int) -> None:
             Job.objects.filter(pk=job.pk).update(total=total)
 
             def progress(done: int) -> None:
-                Job.objects.filter(pk=job.pk).update(done=min(done, total) if total else done)
+                Job.objects.filter(pk=job.pk).update(
+                    done=min(done, total) if total else done, heartbeat_at=timezone.now()
+                )
 
             with open(path, "wb") as out:
                 export.write(ctx, out, progress)
@@ -108,13 +110,12 @@ def export_run(*, job_id: int) -> None:
             status=JobStatus.DONE, result=saved, done=F("total"), finished_at=timezone.now()
         )
     except Exception as error:
-        log.exception("export job %s failed", job_id)
         if saved:
             job.result.storage.delete(saved)
         Job.objects.filter(pk=job.pk).update(
             status=JobStatus.FAILED,
             result="",
-            error=str(error) or error.__class__.__name__,
+            error=jobs.failure_message(job, error, doing=_("tạo báo cáo")),
             finished_at=timezone.now(),
         )
     finally:

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, connections, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from simple_history.models import HistoricalRecords
 from areas.scope import Capability, user_scope
 from households.models import ReviewRound
 from households.services import ConcurrentEdit
+from reports import jobs
 from reports.models import Job, JobKind, JobStatus
 
 from . import checks, files, reader
@@ -38,7 +40,6 @@ MAX_STORED_ERRORS = 2000  # the page lists these; the annotated workbook has eve
 
 def import_start(*, by, round_: ReviewRound, upload, language: str = "vi") -> Job:
     """Keep the uploaded file and queue its check (inline in embedded mode)."""
-    from .tasks import import_validate_task
 
     if not user_scope(by).can(Capability.ENTER):
         raise PermissionDenied
@@ -52,7 +53,7 @@ def import_start(*, by, round_: ReviewRound, upload, language: str = "vi") -> Jo
         summary={"phase": "validate"},
     )
     job.source.save(f"{job.pk}-{name}", upload, save=True)
-    transaction.on_commit(lambda: import_validate_task.delay(job.pk))
+    jobs.send(job)  # a broker that does not answer leaves it QUEUED for the reaper
     return job
 
 
@@ -60,13 +61,13 @@ def import_validate(*, job_id: int) -> Job:
     job = Job.objects.select_related("owner").get(pk=job_id)
     if job.summary.get("phase") != "validate" or job.finished:
         return job  # a redelivered message: already checked
-    _set(job, status=JobStatus.RUNNING, total=0, done=0)
+    _set(job, status=JobStatus.RUNNING, total=0, done=0, heartbeat_at=timezone.now())
+    Job.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
     with translation.override(job.params.get("language") or "vi"):
         try:
             outcome = _check(job, _Progress(job))
-        except Exception:
-            log.exception("import job %s: check failed", job.pk)
-            return _fail(job, _("Lỗi không mong đợi khi kiểm tra tệp; không có gì được ghi."))
+        except Exception as error:
+            return _fail(job, jobs.failure_message(job, error, doing=_("kiểm tra tệp")))
         if outcome.errors:
             return _reject(job, outcome)
         summary = {"phase": "validate", **outcome.rows, **summarize(outcome.plan)}
@@ -84,7 +85,6 @@ def import_validate(*, job_id: int) -> Job:
 
 def import_confirm(*, by, job: Job) -> Job:
     """The user saw the preview and confirms: queue the writing, once."""
-    from .tasks import import_apply_task
 
     if not user_scope(by).can(Capability.ENTER):
         raise PermissionDenied
@@ -97,7 +97,7 @@ def import_confirm(*, by, job: Job) -> Job:
         job.total = sum(n for action, n in counts.items() if action != "same")
         job.summary = {**job.summary, "phase": "apply"}
         job.save()
-        transaction.on_commit(lambda: import_apply_task.delay(job.pk))
+        jobs.send(job)
     return job
 
 
@@ -105,7 +105,8 @@ def import_apply(*, job_id: int) -> Job:
     job = Job.objects.select_related("owner").get(pk=job_id)
     if job.summary.get("phase") != "apply" or job.finished:
         return job  # a redelivered message: already written (or refused)
-    _set(job, status=JobStatus.RUNNING, done=0)
+    _set(job, status=JobStatus.RUNNING, done=0, heartbeat_at=timezone.now())
+    Job.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
     with translation.override(job.params.get("language") or "vi"):
         try:
             return _apply(job)
@@ -115,9 +116,9 @@ def import_apply(*, job_id: int) -> Job:
             return _fail(job, _("Bạn không còn quyền nhập liệu cho một xã trong tệp."))
         except ValidationError as exc:
             return _fail(job, " ".join(exc.messages) + " " + _("Không có gì được ghi."))
-        except Exception:
-            log.exception("import job %s: writing failed", job.pk)
-            return _fail(job, _("Lỗi không mong đợi khi ghi dữ liệu; không có gì được ghi."))
+        except Exception as error:
+            message = jobs.failure_message(job, error, doing=_("ghi dữ liệu"))
+            return _fail(job, f"{message} {_('Không có gì được ghi.')}")
         finally:
             _drop_plan(job)  # written or refused: a new upload makes a new one
 
@@ -319,14 +320,16 @@ class _Progress:
         if done - self.last < max(self.total // 50, 1) and fraction < 1.0:
             return
         self.last = done
+        now = timezone.now()
         if self.conn is None:
-            Job.objects.filter(pk=self.job.pk).update(done=done, total=self.total)
+            Job.objects.filter(pk=self.job.pk).update(done=done, total=self.total, heartbeat_at=now)
             return
         table = self.conn.ops.quote_name(Job._meta.db_table)
         with self.conn.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET done = %s, total = %s WHERE id = %s",  # noqa: S608
-                [done, self.total, self.job.pk],
+                f"UPDATE {table} SET done = %s, total = %s, heartbeat_at = %s "  # noqa: S608
+                "WHERE id = %s",
+                [done, self.total, now, self.job.pk],
             )
 
     def close(self) -> None:

@@ -1,11 +1,15 @@
 """A user's own jobs: list with progress, one job's progress (htmx polling), file download."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from .. import jobs
 from ..models import Job
 
 
@@ -51,3 +55,17 @@ def job_download(request, pk: int, which: str):
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(handle, as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+
+
+@login_required
+@require_http_methods(["POST"])
+def job_retry(request, pk: int):
+    """The owner restarts a failed job (``reports.jobs.retry``)."""
+    job = job_get_for_user(request.user, pk)
+    try:
+        job = jobs.retry(by=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã gửi lại công việc %(ref)s.") % {"ref": job.reference})
+    return redirect("job_detail", pk=job.pk)

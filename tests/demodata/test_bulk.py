@@ -49,7 +49,8 @@ def test_bulk_rows_do_not_depend_on_the_number_of_processes(units, settings, mon
     assert any(kind == "foreign" for kind, *_ in schema)
 
     report = demo_households_seed(households=N, seed=5, workers=2)
-    assert report.households == N and len(report.processes) == 2
+    # two workers were started; on a loaded machine one may take every block (imap_unordered)
+    assert report.households == N and 1 <= len(report.processes) <= 2
     assert sorted(secondary_schema(MODELS)) == schema
     two = digest()
     assert len(two["households_survey"]) > N and len(two["households_historicalmember"]) > N

@@ -11,10 +11,9 @@ from django.db import transaction
 from households.models import Survey
 from indicators import outbox, services
 from indicators.models import IndicatorValue, RollupRun, StaleCommune
-from povertyportal.celery import app
 from tests.conftest import unit
 from tests.households.factories import POOR_FIELDS, save
-from tests.indicators.test_rollups import cast_admin, run_all, two_rounds  # noqa: F401
+from tests.indicators.test_rollups import cast_admin, run_all
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ def poor(round_, commune):
 
 
 @pytest.fixture
-def rolled(two_rounds, django_capture_on_commit_callbacks):  # noqa: F811
+def rolled(two_rounds, django_capture_on_commit_callbacks):
     r25, r26 = two_rounds
     assert StaleCommune.objects.filter(round=r26).exists()  # the fixture's saves owe rollups
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -79,21 +78,6 @@ def test_the_dashboard_says_how_many_communes_wait(client, cast, rolled):
     client.force_login(cast.leader)
     page = client.get("/chi-tieu/", {"round": rolled.pk}).content.decode()
     assert 'data-testid="waiting">2 xã đang chờ cập nhật số liệu' in page
-
-
-@pytest.fixture
-def broker_down():
-    """The real Celery app, not eager, publishing to a port where nothing listens: its
-    connection pools are set aside, and put back after the test."""
-    conf, amqp = app.conf, app.amqp
-    saved = (conf.task_always_eager, conf.broker_url, app._pool, amqp._producer_pool)
-    conf.task_always_eager = False
-    conf.broker_url = "redis://127.0.0.1:1/0"
-    app._pool = amqp._producer_pool = None
-    yield
-    if app._pool is not None:
-        app._pool.force_close_all()
-    conf.task_always_eager, conf.broker_url, app._pool, amqp._producer_pool = saved
 
 
 def test_with_the_broker_down_a_save_returns_quickly_and_loses_nothing(
