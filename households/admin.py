@@ -1,12 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from areas.scope import Capability, user_scope
+
 from .models import (
     AverageLivingRequest,
     CommuneSubmission,
     Exclusion,
     Household,
     Member,
+    PersonalDataAccess,
     ReviewRound,
     SubmissionEvent,
     Survey,
@@ -116,6 +119,54 @@ class AverageLivingRequestAdmin(admin.ModelAdmin):
     )
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """The access log of personal data (Decree 13/2023): read-only, for administrators only.
+    Rows are written by the portal (``services.personal_data_access_record``), never here."""
+
+    list_display = (
+        "at",
+        "user",
+        "action",
+        "household",
+        "commune",
+        "citizen_ids_shown",
+        "reference",
+    )
+    list_filter = (
+        "action",
+        "at",
+        ("user", admin.RelatedOnlyFieldListFilter),
+        ("commune", admin.RelatedOnlyFieldListFilter),
+        "citizen_ids_shown",
+    )
+    date_hierarchy = "at"
+    search_fields = ("user__username", "household__code", "reference")
+    list_select_related = ("user", "household", "commune")
+    fields = ("at", "user", "action", "household", "commune", "citizen_ids_shown", "reference")
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        user = request.user
+        if user.is_superuser:
+            return True
+        return super().has_view_permission(request, obj) and user_scope(user).can(
+            Capability.ADMINISTER
+        )
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

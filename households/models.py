@@ -525,3 +525,53 @@ class SubmissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.by} · {self.at:%d/%m/%Y %H:%M}"
+
+
+class PersonalDataAction(models.TextChoices):
+    VIEW_SURVEY = "survey", _("Xem phiếu")
+    VIEW_HOUSEHOLD = "household", _("Xem hộ")
+    EXPORT = "export", _("Xuất danh sách")
+
+
+class PersonalDataAccess(models.Model):
+    """Who opened which household's personal data, and when (Decree 13/2023/NĐ-CP): one row per
+    page view of a household or its survey, one row per generated export with personal data.
+    Written with one INSERT; read by administrators only, in the Django admin."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người dùng"),
+    )
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("thao tác"), max_length=10, choices=PersonalDataAction.choices)
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hộ"),
+    )
+    # The household's commune at the time, or the export's commune (blank for a wider area).
+    commune = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("xã"),
+    )
+    # Exports: the job's id and its title (report, area, round).
+    reference = models.CharField(_("tham chiếu"), max_length=250, blank=True)
+    citizen_ids_shown = models.BooleanField(_("hiện đủ số định danh"), default=False)
+
+    class Meta:
+        verbose_name = _("lượt truy cập dữ liệu cá nhân")
+        verbose_name_plural = _("nhật ký truy cập dữ liệu cá nhân")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"]), models.Index(fields=["household", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.user} · {self.at:%d/%m/%Y %H:%M}"

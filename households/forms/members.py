@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from areas.text import person_name
+
 from .. import choices
 from ..models import Household, Member
 from ..services import MEMBER_MODEL_FIELDS
@@ -64,7 +66,7 @@ class MemberForm(forms.Form):
         self.on = on  # the round's reference date, when the member is surveyed in a round
 
     def clean_full_name(self):
-        return " ".join(self.cleaned_data["full_name"].split())
+        return person_name(self.cleaned_data["full_name"])
 
     def clean_birth_date(self):
         born = self.cleaned_data["birth_date"]
@@ -111,13 +113,10 @@ class BaseMemberFormSet(forms.BaseFormSet):
         ]
 
     def clean(self):
+        self._check_rows_are_the_households()
         kept = self.kept_forms()
         if not kept:
             raise ValidationError(_("Hộ phải có ít nhất một thành viên."))
-        for form in kept:
-            member_id = form.cleaned_data.get("id")
-            if member_id and member_id not in self.member_ids:
-                form.add_error(None, _("Thành viên này không thuộc hộ đang nhập."))
         seen: dict[str, forms.Form] = {}
         for form in kept:
             citizen_id = form.cleaned_data.get("citizen_id")
@@ -133,6 +132,54 @@ class BaseMemberFormSet(forms.BaseFormSet):
         relations = [form.cleaned_data.get("relation") for form in kept]
         if all(relations) and relations.count(choices.Relation.HEAD) != 1:
             raise ValidationError(_("Hộ phải có đúng một chủ hộ."))
+        self._check_head_kept()
+
+    def _check_rows_are_the_households(self) -> None:
+        """The rows posted are the rows the page showed: one per current member of the household
+        being edited, in the page's order (their ids), then new rows without an id. A tampered
+        management form (more "initial" rows than members) or an id of another household's
+        member is refused before anything is saved."""
+        expected = [row.get("id") for row in (self.initial or [])]
+        if self.initial_form_count() != len(expected):
+            raise ValidationError(
+                _(
+                    "Danh sách thành viên gửi lên không khớp với hộ đang nhập (có thể trang đã "
+                    "cũ): hãy tải lại trang rồi nhập lại."
+                ),
+                code="tampered",
+            )
+        for index, form in enumerate(self.forms):
+            posted = form.cleaned_data.get("id") if hasattr(form, "cleaned_data") else None
+            own = expected[index] if index < len(expected) else None
+            if posted != own or (own is not None and own not in self.member_ids):
+                form.add_error(None, _("Thành viên này không thuộc hộ đang nhập."))
+                raise ValidationError(
+                    _("Danh sách thành viên gửi lên không khớp với hộ đang nhập."), code="tampered"
+                )
+
+    @property
+    def changing_head(self) -> bool:
+        """The explicit "change the head" box of the survey page is ticked."""
+        return self.is_bound and self.data.get(f"{self.prefix}-{CHANGE_HEAD}") in ("on", "1")
+
+    def _check_head_kept(self) -> None:
+        """The head's row is never silently replaced or removed: unless the user ticks "change
+        the head" (the head died or left), the current head stays on the list, as its head."""
+        if self.changing_head:
+            return
+        for index, row in enumerate(self.initial or []):
+            if row.get("relation") != choices.Relation.HEAD:
+                continue
+            form = self.forms[index]
+            if self._should_delete_form(form) or (
+                form.cleaned_data.get("relation") not in (None, choices.Relation.HEAD)
+            ):
+                message = _(
+                    "Không thể bỏ chủ hộ hoặc đổi quan hệ của chủ hộ mà không chọn “Đổi chủ hộ”. "
+                    "Nếu chủ hộ đã mất hoặc chuyển đi, đánh dấu ô “Đổi chủ hộ” rồi lưu lại."
+                )
+                form.add_error(None, message)
+                raise ValidationError(message, code="head")
 
     def _check_citizen_ids_elsewhere(self, by_id: dict[str, forms.Form]) -> None:
         # The service checks again inside its transaction; this puts the message beside the field.
@@ -162,6 +209,7 @@ NewMemberFormSet = forms.formset_factory(
     MemberForm, formset=BaseMemberFormSet, extra=1, can_delete=True, max_num=60, validate_max=True
 )
 MEMBER_PREFIX = "members"
+CHANGE_HEAD = "change_head"  # the posted box, prefixed: members-change_head
 
 
 def with_added_member(data, prefix: str = MEMBER_PREFIX):

@@ -28,6 +28,7 @@ from .households import (
     moved_entry,
 )
 from .members import MEMBER_MODEL_FIELDS, head_fields
+from .privacy import personal_data_access_record
 from .rounds import (
     households_apply_crosswalk,
     list_entry,
@@ -69,6 +70,7 @@ __all__ = [
     "list_entry",
     "move_note",
     "moved_entry",
+    "personal_data_access_record",
     "rollups_batched",
     "round_close",
     "round_list_generate",

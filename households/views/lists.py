@@ -34,7 +34,8 @@ from areas.templatetags.portal import person_name
 from .. import choices, listing, selectors, services
 from ..filters import SurveyFilter, indicator_label
 from ..forms import HouseholdMoveForm
-from ..models import Household, Member, Survey
+from ..models import Household, Member, PersonalDataAction, Survey
+from ..privacy import can_see_citizen_ids, shown_citizen_id
 from ..reasons import describe
 from ..rules import age_on
 
@@ -122,31 +123,34 @@ def household_detail(request, pk: int):
     exclusions = household.exclusions.select_related("round", "commune", "created_by").order_by(
         "-round__starts_on", "-created_at"
     )
+    reveal = can_see_citizen_ids(scope, household.commune)
     context = {
         "household": household,
-        "members": _current_members(household),
+        "members": _current_members(household, reveal),
+        "citizen_ids_shown": reveal,
         "entries": entries,
         "exclusions": exclusions,
-        "changes": household_changes(household),
+        "changes": household_changes(household, reveal=reveal),
         "history_limit": HISTORY_LIMIT,
         "can_move": scope.covers(household.commune, Capability.ENTER),
     }
+    services.personal_data_access_record(
+        user=request.user,
+        action=PersonalDataAction.VIEW_HOUSEHOLD,
+        household=household,
+        citizen_ids_shown=reveal,
+    )
     return render(request, "households/household_detail.html", context)
 
 
-def mask_citizen_id(value: str) -> str:
-    """Personal data (Decree 13/2023): pages show only the last four digits."""
-    return "•" * (len(value) - 4) + value[-4:] if len(value) > 4 else value
-
-
-def _current_members(household: Household) -> list[Member]:
+def _current_members(household: Household, reveal: bool) -> list[Member]:
     today = timezone.localdate()
     members = sorted(
         household.members.filter(is_current=True), key=lambda m: (m.relation != "head", m.pk)
     )
     for member in members:
         member.age = age_on(member.birth_date, today) if member.birth_date <= today else None
-        member.citizen_id_masked = mask_citizen_id(member.citizen_id)
+        member.citizen_id_shown = shown_citizen_id(member.citizen_id, reveal)
     return members
 
 
@@ -192,7 +196,9 @@ CODE_LISTS = {
 ACTIONS = {"+": gettext_lazy("Tạo mới"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xoá")}
 
 
-def household_changes(household: Household, limit: int = HISTORY_LIMIT) -> list[dict]:
+def household_changes(
+    household: Household, limit: int = HISTORY_LIMIT, *, reveal: bool = False
+) -> list[dict]:
     """The latest changes of a household, its members and its entries: six queries."""
     records = [
         *_latest_records(household.history.all(), limit, ("commune",)),
@@ -204,7 +210,7 @@ def household_changes(household: Household, limit: int = HISTORY_LIMIT) -> list[
         ),
     ]
     records.sort(key=lambda r: r.history_date, reverse=True)
-    changes = (_change(record) for record in records[:limit])
+    changes = (_change(record, reveal) for record in records[:limit])
     # Services save unchanged rows too (a survey save re-saves every member): not worth a line.
     return [change for change in changes if change is not None]
 
@@ -230,7 +236,7 @@ def _latest_records(history, limit: int, related: tuple[str, ...]) -> list:
     return records
 
 
-def _change(record) -> dict | None:
+def _change(record, reveal: bool = False) -> dict | None:
     model = record.instance_type
     if model is Member:
         subject = _("Thành viên %(name)s") % {"name": record.full_name}
@@ -248,8 +254,8 @@ def _change(record) -> dict | None:
             fields.append(
                 {
                     "label": FIELD_LABELS.get(change.field, field.verbose_name),
-                    "old": _show(field, change.old),
-                    "new": _show(field, change.new),
+                    "old": _show(field, change.old, reveal),
+                    "new": _show(field, change.new, reveal),
                 }
             )
     note = ""
@@ -267,14 +273,15 @@ def _change(record) -> dict | None:
     }
 
 
-def _show(field, value) -> str:
-    """A history value as the reader knows it: labels, not codes; masked citizen IDs."""
+def _show(field, value, reveal: bool = False) -> str:
+    """A history value as the reader knows it: labels, not codes; citizen IDs masked unless the
+    reader may see them (``households.privacy``)."""
     if isinstance(value, DeletedObject):  # a foreign key that was empty, or whose row is gone
         return "—" if value.pk is None else _("(đã xoá)")
     if value is None or value == "":
         return "—"
     if field.name == "citizen_id":
-        return mask_citizen_id(value)
+        return shown_citizen_id(value, reveal)
     if isinstance(value, bool):
         return _("có") if value else _("không")
     if field.name in CODE_LISTS:

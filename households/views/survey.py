@@ -30,7 +30,8 @@ from ..forms import (
     SurveyForm,
     with_added_member,
 )
-from ..models import RoundStatus, Survey, SurveyStatus
+from ..models import PersonalDataAction, RoundStatus, Survey, SurveyStatus
+from ..privacy import can_see_citizen_ids, mask_citizen_id
 from ..reasons import describe, to_json
 from ..selectors import survey_get_for_change, survey_get_for_user
 from ..services import (
@@ -53,7 +54,16 @@ def survey_edit(request, pk: int):
     can_enter = scope.covers(survey.commune, Capability.ENTER)
     read_only = _lock_reason(survey) or ("" if can_enter else _("Bạn chỉ có quyền xem phiếu này."))
     if request.method == "GET":
-        return _edit_page(request, survey, _entry(survey), read_only)
+        # Personal data: full citizen IDs only for who enters them (households.privacy); the
+        # view is logged (one INSERT). A POST comes only from someone who may change the survey.
+        reveal = can_enter or can_see_citizen_ids(scope, survey.household.commune)
+        services.personal_data_access_record(
+            user=request.user,
+            action=PersonalDataAction.VIEW_SURVEY,
+            household=survey.household,
+            citizen_ids_shown=reveal,
+        )
+        return _edit_page(request, survey, _entry(survey, reveal=reveal), read_only)
     if read_only:  # locked (submitted, or the round closed) while the page was open: keep the input
         return _edit_page(request, survey, _entry(survey, request.POST), read_only)
     if "add_member" in request.POST:
@@ -200,18 +210,24 @@ def _prefill_source(survey: Survey) -> Survey | None:
     )
 
 
-def _entry(survey: Survey, data=None) -> SurveyEntry:
+def _entry(survey: Survey, data=None, *, reveal: bool = True) -> SurveyEntry:
+    """The page's forms; ``reveal`` False (a read-only viewer) shows citizen IDs masked."""
     household = survey.household
     source = _prefill_source(survey)
     initial = SurveyForm.initial_from(source) if source else {}
     initial["version"] = survey.version
-    members = household.members.filter(is_current=True).order_by("pk")
+    members = list(
+        household.members.filter(is_current=True).order_by("pk").values(*MEMBER_MODEL_FIELDS)
+    )
+    if not reveal:
+        for member in members:
+            member["citizen_id"] = mask_citizen_id(member["citizen_id"])
     entry = SurveyEntry(
         SurveyForm(data, initial=initial, standard=survey.round.get_standard()),
         HouseholdForm(data, initial=HouseholdForm.initial_from(household)),
         MemberFormSet(
             data,
-            initial=list(members.values(*MEMBER_MODEL_FIELDS)),
+            initial=members,
             prefix=MEMBER_PREFIX,
             household=household,
             form_kwargs={"on": survey.round.reference_date},

@@ -25,6 +25,18 @@ def _search(qs: QuerySet, search: str, prefix: str = "") -> QuerySet:
     )
 
 
+def households_by_code_for_project(project: Project, codes: list[str]) -> dict[str, Household]:
+    """The active households of the project's communes among ``codes``, by code (one query).
+
+    A code missing from the answer may be unknown, of a household elsewhere (another district,
+    outside the user's scope) or no longer resident: the caller answers all of these alike, so
+    that typing codes never tells whether a household exists outside the project."""
+    households = Household.objects.filter(
+        code__in=codes, commune__in=project.communes.all(), status=HouseholdStatus.ACTIVE
+    )
+    return {h.code: h for h in households}
+
+
 def household_candidates(project: Project, search: str = "") -> list[Household]:
     """Active households living in the project's communes and not in it yet, with their latest
     class and a suggested beneficiary category (the officer decides). One query."""

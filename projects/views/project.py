@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from areas.scope import Capability
-from households.models import Household
 
 from .. import services
 from ..forms.proposal import ItemFormSet, item_rows
 from ..forms.workflow import AmendmentForm, ApproveForm, EvaluationForm, ReplicateForm, StepForm
 from ..problems import problem_messages
+from ..selectors.households import households_by_code_for_project
 from ..selectors.outcomes import measured_income, project_outcomes
 from ..selectors.projects import project_actions, project_get_for_change, project_get_for_user
 from ..selectors.reach import request_reach
@@ -121,11 +121,16 @@ def project_evaluate(request, pk: int):
 
 def _amendment_args(form, formset, project) -> dict:
     codes = form.codes()
-    households = {h.code: h for h in Household.objects.filter(code__in=codes)}
+    households = households_by_code_for_project(project, codes)
     missing = [c for c in codes if c not in households]
     if missing:
+        # One answer for an unknown code, a household of another district and one that moved
+        # away: the page must not tell which codes exist outside the project (issue 11).
         raise ValidationError(
-            {"add_codes": _("Không tìm thấy hộ: %(codes)s.") % {"codes": ", ".join(missing)}}
+            {
+                "add_codes": _("Không có hộ đang cư trú tại xã thực hiện dự án với mã: %(codes)s.")
+                % {"codes": ", ".join(missing)}
+            }
         )
     if codes and not form.cleaned_data["add_category"]:
         raise ValidationError({"add_category": _("Chọn đối tượng cho các hộ bổ sung.")})

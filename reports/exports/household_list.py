@@ -1,6 +1,9 @@
 """The detailed list of poor (or near-poor) households of a round, with their members: the official
-list, unmasked (names, birth dates, citizen IDs), so only for the households the user may see on
-the household list; the job row records who exported it.
+list with names and birth dates, so only for the households the user may see on the household
+list; the job row records who exported it, and so does the access log of personal data
+(``households.PersonalDataAccess``, written by ``reports.exports.services``). Citizen IDs are in
+full only in the communes whose officers enter them (and for administrators), masked for district
+staff and leaders: ``households.privacy``, the rule of the pages.
 
 One row per member, the head first: the head's row carries the household's columns. Members are
 as surveyed in the round (``Survey.members_snapshot``), with their citizen ID from the register;
@@ -23,6 +26,7 @@ from areas.models import Kind
 from areas.scope import user_scope
 from households import choices, counting
 from households.models import Member, SurveyDeprivation
+from households.privacy import citizen_id_communes, mask_citizen_id
 from households.selectors import round_communes_for_user, round_scope, survey_list_for_round
 
 from ..xlsx import DATE, MONEY, Column, TableSheet, streamed
@@ -38,6 +42,7 @@ KINDS = {
 FIELDS = (
     "pk",
     "household_id",
+    "commune_id",
     "household__code",
     "household__head_name",
     "household__village",
@@ -65,6 +70,17 @@ def entries(ctx: ExportContext):
     area = list(area_communes(ctx.round, ctx.owner).values_list("pk", flat=True))
     scope = round_scope(ctx.user, ctx.round, user_scope(ctx.user))
     return survey_list_for_round(ctx.round, round_communes_for_user(scope, within=area))
+
+
+def citizen_ids_shown(ctx: ExportContext, kind: str) -> bool:
+    """Whether the export holds any full citizen ID (for the access log)."""
+    return queryset(ctx, kind).filter(commune_id__in=revealed_communes(ctx)).exists()
+
+
+def revealed_communes(ctx: ExportContext) -> frozenset[int]:
+    """The communes (at the round's date) whose citizen IDs the user gets in full (one query)."""
+    scope = round_scope(ctx.user, ctx.round, user_scope(ctx.user))
+    return frozenset(citizen_id_communes(scope).values_list("pk", flat=True))
 
 
 def queryset(ctx: ExportContext, kind: str):
@@ -161,8 +177,11 @@ def _chunks(rows: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
-def write_rows(sheet: TableSheet, entries, labels: Labels, progress=None) -> int:
-    """Stream the entries (a values() queryset of FIELDS, ordered) into the sheet."""
+def write_rows(
+    sheet: TableSheet, entries, labels: Labels, progress=None, *, revealed: frozenset[int]
+) -> int:
+    """Stream the entries (a values() queryset of FIELDS, ordered) into the sheet; citizen IDs in
+    full for entries of the ``revealed`` communes, masked for the others."""
     number = 0
     mark = labels.mark
     for chunk in _chunks(entries.iterator(chunk_size=CHUNK), CHUNK):
@@ -185,6 +204,8 @@ def write_rows(sheet: TableSheet, entries, labels: Labels, progress=None) -> int
         for e in chunk:
             number += 1
             members = _members(e, registry.get(e["household_id"], []))
+            if e["commune_id"] not in revealed:
+                members = [(*m[:5], mask_citizen_id(m[5])) for m in members]
             head = members[0] if members else (e["household__head_name"], "head", "", None, "", "")
             pending = e["status"] == "pending"
             sheet.row(
@@ -259,7 +280,9 @@ def write_list(ctx: ExportContext, out, entries, *, title: str, progress=None) -
             frozen=3,
             styled=False,
         )
-        written = write_rows(sheet, ordered(entries), Labels(ctx.round), progress)
+        written = write_rows(
+            sheet, ordered(entries), Labels(ctx.round), progress, revealed=revealed_communes(ctx)
+        )
         sheet.notes(
             [
                 _(

@@ -22,10 +22,14 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from areas.models import Level
 from areas.scope import Capability, user_scope
+from households.models import PersonalDataAction
+from households.services import personal_data_access_record
 
 from .. import jobs
 from ..models import Job, JobKind, JobStatus
+from . import household_list
 from .common import ExportContext, context_for
 from .registry import JOB, Export, export_get
 
@@ -74,6 +78,21 @@ def export_start(*, by, report: str, params: Mapping) -> Job:
     return job
 
 
+def _personal_data_logged(job: Job, export: Export, ctx: ExportContext) -> None:
+    """One access-log row per generated export with personal data (Decree 13/2023): who, which
+    job (its id and title: report, area, round), the commune when the area is one commune."""
+    unit = ctx.owner.unit if ctx.owner is not None else None
+    kind = export.key.removeprefix("list_")
+    shown = kind in household_list.KINDS and household_list.citizen_ids_shown(ctx, kind)
+    personal_data_access_record(
+        user=job.owner,
+        action=PersonalDataAction.EXPORT,
+        commune=unit if unit is not None and unit.level == Level.COMMUNE else None,
+        reference=f"#{job.pk} · {job.title}",
+        citizen_ids_shown=shown,
+    )
+
+
 def export_run(*, job_id: int) -> None:
     """Build a queued export job's workbook; record the file, or the error."""
     if not jobs.claim(job_id):
@@ -109,6 +128,8 @@ def export_run(*, job_id: int) -> None:
         Job.objects.filter(pk=job.pk).update(
             status=JobStatus.DONE, result=saved, done=F("total"), finished_at=timezone.now()
         )
+        if export.personal:
+            _personal_data_logged(job, export, ctx)
     except Exception as error:
         if saved:
             job.result.storage.delete(saved)

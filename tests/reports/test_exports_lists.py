@@ -99,11 +99,11 @@ def test_poor_list_job_runs_to_done_and_matches_the_stored_count(
     waiting = next(r for r in households if r[1] == review.households["waiting"].code)
     assert waiting[21] and waiting[15] is None  # not surveyed yet: last round's class, noted
     stuck_at = next(i for i, r in enumerate(rows) if r[1] == review.households["stuck"].code)
-    head, child = rows[stuck_at], rows[stuck_at + 1]
-    assert head[2:5] == ("Chủ Hộ Stuck", "Chủ hộ", "Nam") and head[7] == "051085000001"
+    head, child = rows[stuck_at], rows[stuck_at + 1]  # citizen IDs masked for the leader
+    assert head[2:5] == ("Chủ Hộ Stuck", "Chủ hộ", "Nam") and head[7] == "051*******01"
     assert head[12] == "x" and head[10] == 2 and head[18] == "6, 9, 10, 11"
     assert head[19] == "Có người ốm đau, bệnh nặng, tai nạn" and head[20] == "Vẫn nghèo"
-    assert child[0] is None and child[2:4] == ("Con Stuck", "Con") and child[7] == "051212000001"
+    assert child[0] is None and child[2:4] == ("Con Stuck", "Con") and child[7] == "051*******01"
     assert child[5] == dt.datetime(2012, 5, 2)
     birth = ws.cell(first + stuck_at, 6)
     assert birth.number_format == DATE and ws.cell(first + stuck_at, 16).number_format == MONEY
@@ -124,7 +124,8 @@ def test_formula_injection_stays_text_in_the_list(
     cell = ws.cell(first + at, 3)
     assert cell.value == INJECTED
     assert cell.data_type == "s" and cell.quotePrefix
-    assert rows[at][7] == "051085000000"  # members as surveyed in 2024, IDs from the register
+    # members as surveyed in 2024, IDs from the register (masked for the leader)
+    assert rows[at][7] == "051*******00"
     assert (
         len(household_rows(rows))
         == 6
