@@ -11,8 +11,7 @@ from django.urls import reverse
 from areas.text import person_name
 from households.models import Household, Member, Survey
 from reports.models import JobStatus
-from tests.conftest import unit
-from tests.households.factories import member, open_round, register
+from tests.households.factories import member, register
 from tests.households.test_survey_page import current_members, form_data, new_household
 from tests.reports.test_import_data import confirm, hh, mb, state, validate, xlsx
 
@@ -23,16 +22,6 @@ DIGIT_MESSAGE = "Họ tên không được chứa chữ số."
 LETTER_MESSAGE = "Họ tên phải có ít nhất một chữ cái."
 TAMPERED = "Danh sách thành viên gửi lên không khớp với hộ đang nhập"
 HEAD_KEPT = "Không thể bỏ chủ hộ hoặc đổi quan hệ của chủ hộ mà không chọn “Đổi chủ hộ”."
-
-
-@pytest.fixture
-def ba_to(cast):
-    return unit("21484")
-
-
-@pytest.fixture
-def round_(cast):
-    return open_round(cast.admin, 2026)
 
 
 @pytest.fixture

@@ -18,22 +18,12 @@ from households.privacy import mask_citizen_id
 from reports.exports.services import export_start
 from reports.models import Job
 from tests.conftest import unit
-from tests.households.factories import POOR_FIELDS, member, open_round, register, save
+from tests.households.factories import POOR_FIELDS, member, register, save
 
 pytestmark = pytest.mark.django_db
 
 HEAD_ID, CHILD_ID = "051085000101", "051212000177"
 MASKED_HEAD, MASKED_CHILD = "051*******01", "051*******77"
-
-
-@pytest.fixture
-def ba_to(cast):
-    return unit("21484")
-
-
-@pytest.fixture
-def round_(cast):
-    return open_round(cast.admin, 2026)
 
 
 @pytest.fixture

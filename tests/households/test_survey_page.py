@@ -96,16 +96,6 @@ def form_data(survey: Survey, *, members=None, **over) -> dict:
 
 
 @pytest.fixture
-def ba_to(cast):
-    return unit("21484")
-
-
-@pytest.fixture
-def round_(cast):
-    return open_round(cast.admin, 2026)
-
-
-@pytest.fixture
 def survey(cast, ba_to, round_):
     household = register(cast.officer, ba_to, members=[member(citizen_id="051085000001")])
     return Survey.objects.get(household=household, round=round_)
