@@ -22,6 +22,7 @@ from .models import (
     ReviewRound,
     RoundStatus,
     Survey,
+    SurveyStatus,
 )
 
 
@@ -211,3 +212,26 @@ def average_request_get_for_change(scope: Scope, pk: int) -> tuple[AverageLiving
     entry = Survey.objects.filter(household_id=request.household_id, round_id=request.round_id)
     survey = survey_get_for_change(scope, entry.values_list("pk", flat=True).first() or 0)
     return request, survey
+
+
+def survey_open_for(household) -> Survey | None:
+    """The household's entry in the newest open round (the household is already in scope)."""
+    return (
+        Survey.objects.filter(household=household, round__status=RoundStatus.OPEN)
+        .order_by("-round__starts_on")
+        .first()
+    )
+
+
+def survey_last_surveyed_before(survey: Survey) -> Survey | None:
+    """The household's last surveyed entry of an earlier round (to prefill a new survey)."""
+    return (
+        Survey.objects.filter(
+            household=survey.household_id,
+            status=SurveyStatus.SURVEYED,
+            round__starts_on__lt=survey.round.starts_on,
+        )
+        .select_related("round")
+        .order_by("-round__starts_on")
+        .first()
+    )

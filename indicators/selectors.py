@@ -487,3 +487,12 @@ def targets_for(round_: ReviewRound, scope: Scope, owner: Owner) -> list[TargetR
 
 def _with_relation(row: TargetRow, relation: str) -> TargetRow:
     return replace(row, relation=relation)
+
+
+def rollup_run_get(pk: int):
+    """A recompute run, for its progress page (administrators only: the view checks)."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import RollupRun
+
+    return get_object_or_404(RollupRun.objects.select_related("round"), pk=pk)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
@@ -17,7 +17,6 @@ from households.selectors import round_get
 from . import dashboard as pages
 from . import selectors, services
 from .freshness import dashboard_rounds_with_freshness, values_version
-from .models import RollupRun
 from .outbox import waiting
 
 FRESH_FOR = 24 * 60 * 60  # seconds a browser keeps the chart data or the map at a versioned URL
@@ -121,7 +120,7 @@ def recompute(request, round_pk: int):
 def rollup_run(request, pk: int):
     if not request_scope(request).can(Capability.ADMINISTER):
         raise PermissionDenied
-    run = get_object_or_404(RollupRun.objects.select_related("round"), pk=pk)
+    run = selectors.rollup_run_get(pk)
     template = (
         "indicators/_run_progress.html"
         if request.headers.get("HX-Request")

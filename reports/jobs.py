@@ -157,3 +157,27 @@ def stuck(now: dt.datetime | None = None):
         Q(status=JobStatus.QUEUED, last__lt=now - RESEND_AFTER)
         | Q(status=JobStatus.RUNNING, last__lt=now - STALE_AFTER)
     )
+
+
+# --- reads: a user's own jobs ------------------------------------------------------------------
+
+
+def job_list_for_user(user):
+    return Job.objects.filter(owner=user)
+
+
+def job_get_for_user(user, pk: int) -> Job:
+    """Jobs are private to their owner: anyone else gets a 404."""
+    from django.http import Http404
+
+    job = job_list_for_user(user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def job_round(job: Job):
+    """The review round an import job is for (None if it was deleted)."""
+    from households.models import ReviewRound
+
+    return ReviewRound.objects.filter(pk=job.params.get("round")).first()

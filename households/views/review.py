@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from areas.models import Unit
 from areas.scope import Capability, request_scope, user_scope
 
 from .. import selectors, services
@@ -99,7 +98,7 @@ def commune_round(request, round_pk: int, commune_pk: int):
     round_ = selectors.round_get(round_pk)
     scope, commune = _commune_in_scope(request, round_, commune_pk)
     submission = services.submission_for(round_, commune)
-    progress = commune_progress(round_, Unit.objects.filter(pk=commune.pk))[0]
+    progress = commune_progress(round_, scope.communes().filter(pk=commune.pk))[0]
     return render(
         request,
         "households/commune_round.html",

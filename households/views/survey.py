@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from areas.scope import Capability, request_scope
 
-from .. import choices, facts, services
+from .. import choices, facts, selectors, services
 from ..forms import (
     INCOME_HOUSEHOLD,
     MEMBER_PREFIX,
@@ -30,7 +30,7 @@ from ..forms import (
     SurveyForm,
     with_added_member,
 )
-from ..models import PersonalDataAction, RoundStatus, Survey, SurveyStatus
+from ..models import PersonalDataAction, Survey, SurveyStatus
 from ..privacy import can_see_citizen_ids, mask_citizen_id
 from ..reasons import describe, to_json
 from ..selectors import survey_get_for_change, survey_get_for_user
@@ -170,11 +170,7 @@ def _save(request, survey: Survey, entry: SurveyEntry) -> bool:
 
 def _after_create(household):
     """Straight to the new household's survey when a round is open, else to its page."""
-    survey = (
-        Survey.objects.filter(household=household, round__status=RoundStatus.OPEN)
-        .order_by("-round__starts_on")
-        .first()
-    )
+    survey = selectors.survey_open_for(household)
     if survey:
         return redirect("survey_edit", survey.pk)
     return redirect("household_detail", household.pk)
@@ -198,16 +194,7 @@ def _prefill_source(survey: Survey) -> Survey | None:
     """A surveyed survey shows its own facts; otherwise the household's last surveyed ones."""
     if survey.status == SurveyStatus.SURVEYED:
         return survey
-    return (
-        Survey.objects.filter(
-            household=survey.household_id,
-            status=SurveyStatus.SURVEYED,
-            round__starts_on__lt=survey.round.starts_on,
-        )
-        .select_related("round")
-        .order_by("-round__starts_on")
-        .first()
-    )
+    return selectors.survey_last_surveyed_before(survey)
 
 
 def _entry(survey: Survey, data=None, *, reveal: bool = True) -> SurveyEntry:

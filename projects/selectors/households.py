@@ -83,3 +83,9 @@ def members_under(unit: Unit, search: str = "") -> QuerySet[Member]:
             | Q(household__head_name_folded__contains=fold(term))
         )
     return members.select_related("household").order_by("household__code", "id")
+
+
+def households_chosen_for_project(project: Project, ids) -> QuerySet:
+    """Of the households ticked on the participants step, those of the project's communes (any
+    other id is ignored, like an unknown one)."""
+    return Household.objects.filter(pk__in=list(ids), commune__in=project.communes.all())

@@ -8,20 +8,19 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from areas.scope import Capability
+from areas.scope import Capability, Reach, reach_q, reached
 
 from .. import rules
 from ..choices import ApprovalLevelChoice, Status
 from ..models import Project
 from ..models.project import SOURCES
-from .reach import Reach, reach_q, reaches
 
 LINKS = Project.communes.through
 
 
-def _reached(reach: Reach, capability: str, *, province_only: bool = False) -> Q:
+def _reached(reach: Reach, capability: str, *, provinces_only: bool = False) -> Q:
     return reach_q(
-        reach, capability, unit="unit", start="project__starts_on", province_only=province_only
+        reach, capability, unit="unit", start="project__starts_on", provinces_only=provinces_only
     )
 
 
@@ -64,7 +63,7 @@ def project_queue_for_user(reach: Reach) -> QuerySet[Project]:
         approval_level__in=[ApprovalLevelChoice.COMMUNE, ApprovalLevelChoice.DISTRICT]
     ) & _reaches_every(reach, Capability.REVIEW)
     province = Q(approval_level=ApprovalLevelChoice.PROVINCE) & _reaches_every(
-        reach, Capability.REVIEW, province_only=True
+        reach, Capability.REVIEW, provinces_only=True
     )
     return (
         Project.objects.filter(status__in=[Status.SUBMITTED, Status.UNDER_APPRAISAL])
@@ -99,17 +98,17 @@ def project_can(reach: Reach, project: Project, action: str) -> bool:
     """
     communes = list(project.communes.all())
     if action in rules.APPROVER_STEPS or action == "amend":
-        return reaches(
+        return reached(
             reach,
             Capability.REVIEW,
             communes,
             project.starts_on,
-            province_only=project.approval_level == ApprovalLevelChoice.PROVINCE,
+            provinces_only=project.approval_level == ApprovalLevelChoice.PROVINCE,
             every=True,
         )
     step = rules.STEPS.get(action)
     capability = step.capability if step else Capability.ENTER  # "edit": the dossier
-    return reaches(reach, capability, communes, project.starts_on)
+    return reached(reach, capability, communes, project.starts_on)
 
 
 def project_get_for_change(reach: Reach, pk: int, action: str) -> Project:
@@ -135,3 +134,13 @@ def project_actions(reach: Reach, project: Project) -> dict[str, object]:
             ),
         ),
     }
+
+
+def project_commune_choices(reach: Reach, project: Project):
+    """Communes a project's dossier may name: those the user enters today, and its own."""
+    from areas.models import Unit
+
+    return Unit.objects.filter(
+        Q(pk__in=reach.today.communes(Capability.ENTER).values("pk"))
+        | Q(pk__in=project.communes.values("pk"))
+    ).order_by("name")

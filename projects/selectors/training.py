@@ -8,12 +8,11 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from areas.models import Assignment, Role, Unit
-from areas.scope import Capability
+from areas.scope import Capability, Reach, reach_q, reached
 from households.models import Member
 from households.selectors import household_list_for_user
 
 from ..models import Course, EmploymentRecord
-from .reach import Reach, reach_q, reaches
 
 MANAGE = (Capability.ENTER, Capability.REVIEW)
 
@@ -49,7 +48,7 @@ def course_get_for_user(reach: Reach, pk: int) -> Course:
 
 def course_can_manage(reach: Reach, course: Course) -> bool:
     """Commune officers (enter) and district staff (review) manage the courses of their units."""
-    return any(reaches(reach, cap, [course.unit], course.starts_on) for cap in MANAGE)
+    return any(reached(reach, cap, [course.unit], course.starts_on) for cap in MANAGE)
 
 
 def course_get_for_change(reach: Reach, pk: int) -> Course:
@@ -104,3 +103,38 @@ def member_get_for_user(reach: Reach, pk: int, capability: str = Capability.SEE)
     if not reach.today.covers(member.household.commune, capability):
         raise PermissionDenied
     return member
+
+
+def course_unit_choices(reach: Reach, course: Course):
+    """Units a course may be moved to: those the user hosts courses in, and its own."""
+    return (course_host_units(reach) | Unit.objects.filter(pk=course.unit_id)).distinct()
+
+
+def course_people_chosen(user_ids, member_ids) -> tuple[QuerySet, QuerySet]:
+    """The staff and members ticked on a course page, as rows. Whether each may join is the
+    service's check (``services.course_participants_add``: staff of the province, members of
+    households under the course's unit), which answers every refused id the same way."""
+    users = get_user_model().objects.filter(pk__in=[i for i in user_ids if str(i).isdigit()])
+    members = Member.objects.filter(
+        pk__in=[i for i in member_ids if str(i).isdigit()]
+    ).select_related("household__commune")
+    return users, members
+
+
+def members_to_employ(reach: Reach, term: str) -> QuerySet:
+    """Current members of households in the communes the user enters, by name, household code
+    or head's name (an employment record is filed for one of them)."""
+    from areas.text import fold
+
+    households = household_list_for_user(reach.today).filter(
+        commune__in=reach.today.communes(Capability.ENTER).values("pk")
+    )
+    return (
+        Member.objects.filter(is_current=True, household__in=households.values("pk"))
+        .filter(
+            Q(full_name__icontains=term)
+            | Q(household__code__icontains=term)
+            | Q(household__head_name_folded__contains=fold(term))
+        )
+        .select_related("household")
+    )

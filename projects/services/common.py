@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas.models import Level, Unit
+from areas.scope import user_reach
 
 from .. import rules
 from ..models import ApprovalLevel, Project, ProjectStep, StateShareCap
 from ..models.project import SOURCES
 from ..problems import problem_messages
 from ..selectors.projects import project_can
-from ..selectors.reach import user_reach
 
 
 class ConcurrentEdit(ValidationError):

@@ -11,11 +11,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from areas.models import Unit
-from areas.scope import Capability
+from areas.scope import Capability, user_reach
 from households.models import Member
 
 from ..models import Course, CourseParticipant, EmploymentRecord
-from ..selectors.reach import user_reach
 from ..selectors.training import MANAGE, course_can_manage, staff_candidates
 from .common import program_changed
 

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from areas.scope import Capability
+from areas.scope import Capability, request_reach
 
 from .. import rollups
 from ..choices import ProjectForm
@@ -15,7 +15,6 @@ from ..selectors.projects import (
     project_rows,
     project_totals,
 )
-from ..selectors.reach import request_reach
 from .common import paginate
 
 

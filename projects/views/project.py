@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from areas.scope import Capability
+from areas.scope import Capability, request_reach
 
 from .. import services
 from ..forms.proposal import ItemFormSet, item_rows
@@ -18,7 +18,6 @@ from ..problems import problem_messages
 from ..selectors.households import households_by_code_for_project
 from ..selectors.outcomes import measured_income, project_outcomes
 from ..selectors.projects import project_actions, project_get_for_change, project_get_for_user
-from ..selectors.reach import request_reach
 from .common import add_errors
 
 STEP_FORMS = {"approve": ApproveForm}

@@ -5,21 +5,18 @@ shows the checks and the button to submit."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from areas.models import Unit
-from areas.scope import Capability
+from areas.scope import Capability, request_reach
 from households.models import Household
 
 from .. import services
 from ..choices import Category
 from ..forms.proposal import BudgetForm, DossierForm, HouseholdSearchForm, ItemFormSet, item_rows
-from ..selectors.households import household_candidates
-from ..selectors.projects import project_get_for_change
-from ..selectors.reach import request_reach
+from ..selectors.households import household_candidates, households_chosen_for_project
+from ..selectors.projects import project_commune_choices, project_get_for_change
 from .common import add_errors
 
 
@@ -60,10 +57,7 @@ def project_create(request):
 def project_edit(request, pk: int):
     reach = request_reach(request)
     project = project_get_for_change(reach, pk, "edit")
-    communes = Unit.objects.filter(
-        Q(pk__in=reach.today.communes(Capability.ENTER).values("pk"))
-        | Q(pk__in=project.communes.values("pk"))
-    ).order_by("name")
+    communes = project_commune_choices(reach, project)
     form = DossierForm(
         request.POST or None,
         request.FILES or None,
@@ -126,7 +120,7 @@ def project_budget(request, pk: int):
 
 def _chosen(request, project) -> list[tuple[Household, str]]:
     ids = [int(i) for i in request.POST.getlist("household") if i.isdigit()]
-    households = Household.objects.filter(pk__in=ids, commune__in=project.communes.all())
+    households = households_chosen_for_project(project, ids)
     return [(h, request.POST.get(f"category_{h.pk}", "")) for h in households]
 
 

@@ -1,33 +1,30 @@
 """Courses (list, create, edit), participants and attendance, employment records."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from areas.scope import Capability
-from areas.text import fold
-from households.models import Member
-from households.selectors import household_list_for_user
+from areas.scope import Capability, request_reach
 
 from .. import services
 from ..forms.filters import CourseFilter
 from ..forms.training import CourseForm, EmploymentForm, PeopleSearchForm
 from ..selectors.households import members_under
-from ..selectors.reach import request_reach
 from ..selectors.training import (
     course_can_manage,
     course_get_for_change,
     course_get_for_user,
     course_host_units,
     course_list_for_user,
+    course_people_chosen,
     course_rows,
+    course_unit_choices,
     employment_list_for_user,
     member_get_for_user,
+    members_to_employ,
     staff_candidates,
 )
 from .common import add_errors, paginate
@@ -78,9 +75,10 @@ def course_create(request):
 def course_edit(request, pk: int):
     reach = request_reach(request)
     course = course_get_for_change(reach, pk)
-    units = course_host_units(reach) | type(course.unit).objects.filter(pk=course.unit_id)
     form = CourseForm(
-        request.POST or None, initial=CourseForm.initial_for(course), units=units.distinct()
+        request.POST or None,
+        initial=CourseForm.initial_for(course),
+        units=course_unit_choices(reach, course),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -145,10 +143,9 @@ def course_participants(request, pk: int):
                     by=request.user, course=course, participant_id=int(request.POST["remove"])
                 )
             else:
-                users = get_user_model().objects.filter(pk__in=request.POST.getlist("user"))
-                members = Member.objects.filter(
-                    pk__in=request.POST.getlist("member")
-                ).select_related("household__commune")
+                users, members = course_people_chosen(
+                    request.POST.getlist("user"), request.POST.getlist("member")
+                )
                 added = services.course_participants_add(
                     by=request.user, course=course, users=users, members=members
                 )
@@ -184,18 +181,7 @@ def employment_list(request):
     term = search.cleaned_data["q"] if search.is_valid() else ""
     members = []
     if term and reach.can(Capability.ENTER):
-        households = household_list_for_user(reach.today).filter(
-            commune__in=reach.today.communes(Capability.ENTER).values("pk")
-        )
-        members = (
-            Member.objects.filter(is_current=True, household__in=households.values("pk"))
-            .filter(
-                Q(full_name__icontains=term)
-                | Q(household__code__icontains=term)
-                | Q(household__head_name_folded__contains=fold(term))
-            )
-            .select_related("household")[:SEARCH_LIMIT]
-        )
+        members = members_to_employ(reach, term)[:SEARCH_LIMIT]
     return render(
         request,
         "projects/employment_list.html",

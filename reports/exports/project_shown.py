@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from areas.scope import user_reach
 from projects.forms.filters import ProjectFilter
 from projects.selectors.projects import project_list_for_user
-from projects.selectors.reach import user_reach
 
 from ..xlsx import streamed
 from .common import ExportContext, exported_line, filename, header_for

@@ -16,11 +16,11 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from areas.scope import user_reach
 from projects.choices import Category
 from projects.models import Project, ProjectParticipant
 from projects.models.project import SOURCES
 from projects.selectors.projects import project_list_for_user, project_rows
-from projects.selectors.reach import user_reach
 
 from ..xlsx import COUNT, DATE, MONEY, RATE, Column, TableSheet, streamed
 from .common import ExportContext, exported_line, filename, group_paths, header_for

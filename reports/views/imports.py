@@ -16,13 +16,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from areas.scope import Capability, request_scope
 from households import choices
-from households.models import ReviewRound, RoundKind
+from households.models import RoundKind
 
 from ..imports import services, template
 from ..imports.columns import MAX_BYTES
 from ..imports.forms import XLSX, ImportForm, open_rounds
+from ..jobs import job_get_for_user, job_round
 from ..models import JobKind
-from .jobs import job_get_for_user
 
 ERRORS_PER_PAGE = 50
 ACTIONS = {
@@ -121,7 +121,7 @@ def import_detail(request, pk: int):
     if job.kind != JobKind.IMPORT:
         raise Http404
     summary = job.summary or {}
-    round_ = ReviewRound.objects.filter(pk=job.params.get("round")).first()
+    round_ = job_round(job)
     errors = Paginator(summary.get("errors", []), ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "job": job,

@@ -10,25 +10,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .. import jobs
-from ..models import Job
 
-
-def job_get_for_user(user, pk: int) -> Job:
-    """Jobs are private to their owner: anyone else gets a 404."""
-    job = Job.objects.filter(pk=pk, owner=user).first()
-    if job is None:
-        raise Http404
-    return job
+job_get_for_user = jobs.job_get_for_user
 
 
 @login_required
 @require_http_methods(["GET"])
 def job_list(request):
-    jobs = Job.objects.filter(owner=request.user)
+    mine = jobs.job_list_for_user(request.user)
     kind = request.GET.get("kind", "")
     if kind in ("export", "import"):
-        jobs = jobs.filter(kind=kind)
-    page = Paginator(jobs, 25).get_page(request.GET.get("page"))
+        mine = mine.filter(kind=kind)
+    page = Paginator(mine, 25).get_page(request.GET.get("page"))
     return render(request, "reports/job_list.html", {"page": page, "kind": kind})
 
 

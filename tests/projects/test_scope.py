@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from areas.models import Role, UnitGroup
+from areas.scope import user_reach
 from areas.services import NEW_TREE_FROM, OLD_TREE_FROM, OLD_TREE_TO
 from projects import services
 from projects.models import Project
@@ -19,7 +20,6 @@ from projects.selectors.projects import (
     project_list_for_user,
     project_queue_for_user,
 )
-from projects.selectors.reach import user_reach
 from tests.conftest import make_user, unit
 from tests.projects.factories import component, households, proposal
 
