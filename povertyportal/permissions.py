@@ -581,6 +581,7 @@ def figures() -> dict[str, int]:
     """How many URL patterns, roles and requests (per method) the sweep checks."""
     counts = {"patterns": len(TABLE), "roles": len(ROLES), "GET": 0, "POST": 0}
     counts["scoped"] = sum(row.scoped for row in TABLE.values())
+    counts["unknown"] = sum(len(row.expect) * len(ROLES) for row in TABLE.values() if row.scoped)
     for row in TABLE.values():
         for method in row.expect:
             counts[method] += len(row.objects) * len(ROLES)
@@ -623,7 +624,8 @@ def figures_line() -> str:
     return (
         f"{f['patterns']} URL patterns × {f['roles']} roles: {f['requests']} requests "
         f"({f['GET']} GET, {f['POST']} POST); {f['scoped']} patterns are tried on an object "
-        f"inside and one outside the officer's scope"
+        f"inside and one outside the officer's scope, and with an unknown id "
+        f"({f['unknown']} more requests)"
     )
 
 
@@ -646,7 +648,9 @@ outsider officer's own); *any* is a page without a scoped object (lists, rounds,
 Every POST is empty unless its data is given. Outcomes: `200` the page or file, `302` a redirect
 after the action, `login` a redirect to the login page, `403` refused, `404` not found (outside
 scope), `405` method not allowed. *Writes*: the roles whose POST may change data; any other
-POST, and every refused one, must leave every table as it was.
+POST, and every refused one, must leave every table as it was. An unknown id (999999) must get
+what an object outside the user's scope gets (the leader and the administrator: a 404, or the
+refusal they get for any object), so that no answer tells which ids exist.
 
 The admin beyond its index (Django's own, staff-only) and the language switch are not listed.
 """

@@ -2,7 +2,8 @@
 against the table in ``povertyportal/permissions.py`` (rendered into ``docs/permissions.md``).
 
 62 URL patterns × 7 roles: 1274 requests (637 GET, 637 POST); 29 patterns are tried on an
-object inside and one outside the officer's scope. Measured with
+object inside and one outside the officer's scope, and with an unknown id (406 more requests).
+Measured with
 ``.venv/bin/python -m pytest tests/test_permission_sweep.py`` (the same figures head
 ``docs/permissions.md``; ``povertyportal.permissions.figures()`` counts them).
 
@@ -46,6 +47,7 @@ from tests.reports.test_import_data import hh, mb, validate, xlsx
 pytestmark = pytest.mark.django_db
 
 CONTENT_TYPE = "application/x-www-form-urlencoded"
+UNKNOWN = 999_999  # an id no object has
 OBSERVE = os.environ.get("SWEEP_OBSERVE")  # a file to write the outcomes to, instead of checking
 
 
@@ -137,6 +139,7 @@ def _build() -> dict:
         "inside": {**common, **inside},
         "outside": {**common, **outside},
         "any": common,
+        "unknown": {**common, **dict.fromkeys(inside, UNKNOWN)},
         "markers": {"inside": inside_markers, "outside": outside_markers},
     }
 
@@ -298,6 +301,33 @@ def test_sweep(name, world, clients):
         with open(OBSERVE, "a", encoding="utf-8") as out:
             for line in observed:
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    assert not wrong, "\n".join(wrong)
+
+
+# The side each role cannot see; the leader and the administrator see both.
+HIDDEN = {"officer": "outside", "district": "outside", "outsider": "inside",
+          "outsider_district": "inside", "anonymous": "inside"}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(n for n, row in TABLE.items() if row.scoped))
+def test_an_unknown_id_is_answered_as_one_outside_scope(name, world, clients):
+    """Nobody learns which ids exist: an unknown id gets what an object outside the user's scope
+    gets; the leader and the administrator, who see every object, get a 404 or the refusal they
+    get for any object (a role or method they are refused whatever the object)."""
+    row = TABLE[name]
+    url, data = request_for(name, world["unknown"])
+    wrong = []
+    for method in row.expect:
+        for role in ROLES:
+            got, changed, _body = call(clients[role], method, url, data)
+            if role in HIDDEN:
+                allowed = {row.outcomes(method, HIDDEN[role])[role]}
+            else:
+                allowed = {"404"} | {
+                    row.outcomes(method, side)[role] for side in ("inside", "outside")
+                } & {"403", "405"}
+            if got not in allowed or changed:
+                wrong.append(f"{method} {url} {data or ''} as {role}: {got}, expected {allowed}")
     assert not wrong, "\n".join(wrong)
 
 
