@@ -224,8 +224,8 @@ def call(client: Client, method: str, url: str, data: dict) -> tuple[str, list[s
         body = ""
         if response.get("Content-Type", "").startswith("text/html"):
             body = response.content.decode()
-        if hasattr(response, "close"):
-            response.close()
+        if response.streaming:  # read it through: the test client closes it without
+            b"".join(response.streaming_content)  # closing the database connection
         changed = []
         if before is not None:
             after = snapshot()
