@@ -1,8 +1,9 @@
 """The uploaded file as a file: is it a workbook we may open, and the error report written on it.
 
 Nothing here knows about households. ``check_file`` runs before openpyxl reads anything (size,
-signature, zip sanity); ``merged_ranges`` finds merged cells, which openpyxl's read-only mode does
-not report, by scanning the sheet's XML as a stream; ``annotate`` returns the uploaded workbook
+signature, zip sanity; then ``limits.check_archive`` streams the XML against the limits);
+``merged_ranges`` finds merged cells, which openpyxl's read-only mode does not report, by scanning
+the sheet's XML as a stream; ``annotate`` returns the uploaded workbook
 with a "Lỗi" column and the bad cells filled red.
 """
 
@@ -25,7 +26,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from .columns import ERROR_HEADER, MAX_BYTES, MAX_UNZIPPED_BYTES, in_every_language, key
+from .columns import ERROR_HEADER, MAX_BYTES, in_every_language, key
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0"  # .xls (Excel 97-2003), and password-protected .xlsx
@@ -112,8 +113,6 @@ def check_file(handle, size: int) -> None:
         ) from exc
     finally:
         handle.seek(0)
-    if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
-        raise FileRejected(_("Dữ liệu trong tệp quá lớn: hãy chia thành nhiều tệp nhỏ hơn."))
     if "xl/workbook.xml" not in {info.filename for info in infos}:
         raise FileRejected(
             _(
