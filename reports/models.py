@@ -48,6 +48,8 @@ class Job(models.Model):
     result = models.FileField(upload_to=job_upload_to, blank=True)  # export or error report
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # set when retention deleted the files (reports/retention.py); the row stays
+    files_expired_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
