@@ -113,7 +113,8 @@ def check_file(handle, size: int) -> None:
         ) from exc
     finally:
         handle.seek(0)
-    if "xl/workbook.xml" not in {info.filename for info in infos}:
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         raise FileRejected(
             _(
                 "Tệp không phải là sổ tính Excel .xlsx (có thể là tệp của chương trình khác): "

@@ -198,6 +198,16 @@ def test_not_a_zip(cast, round_, content, message):
     refused(cast.officer, round_, content, message)
 
 
+def test_a_zip_without_content_types_is_not_a_workbook(cast, round_, ok):
+    with zipfile.ZipFile(io.BytesIO(ok)) as source:
+        parts = {n: source.read(n) for n in source.namelist() if n != "[Content_Types].xml"}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    refused(cast.officer, round_, out.getvalue(), "có thể là tệp của chương trình khác")
+
+
 def test_malformed_xml_part(cast, round_, ok):
     content = replaced(ok, {SHEET: b"<worksheet><sheetData><row></sheetData>"})
     refused(cast.officer, round_, content, "phần xl/worksheets/sheet1.xml không đọc được")
