@@ -33,6 +33,9 @@ OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0"  # .xls (Excel 97-2003), and password-prote
 ERROR_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
 NO_FILL = PatternFill(fill_type=None)
 NORMAL_LOAD_ROWS = 20_000  # above this the error report is copied in streaming modes
+# ... and above this much sheet XML (uncompressed): a normal load costs about 12 times the XML in
+# memory (10,000 households, 17 MB of XML: 253 MiB; bench/results/hostile-uploads.txt)
+NORMAL_LOAD_BYTES = 8 * 1024 * 1024
 
 
 class FileRejected(Exception):
@@ -195,15 +198,16 @@ def annotate(handle, errors: Iterable[CellError], *, rows: int = 0) -> bytes:
     """The uploaded workbook with a "Lỗi" column on each sheet listing each row's messages and
     the bad cells filled red. A report re-uploaded after fixing reuses its "Lỗi" column.
 
-    Up to ``NORMAL_LOAD_ROWS`` data rows the workbook is loaded normally (not read-only), so the
-    report keeps its formatting and drop-downs; a bigger one would take gigabytes that way, so it
-    is copied row by row (values only) in read-only and write-only modes."""
+    Up to ``NORMAL_LOAD_ROWS`` data rows and ``NORMAL_LOAD_BYTES`` of sheet XML the workbook is
+    loaded normally (not read-only), so the report keeps its formatting and drop-downs; a bigger
+    one would take gigabytes that way, so it is copied row by row (values only) in read-only and
+    write-only modes."""
     by_sheet: dict[str, dict[int, list[CellError]]] = defaultdict(lambda: defaultdict(list))
     for error in errors:
         if error.sheet and error.row:
             by_sheet[error.sheet][error.row].append(error)
     handle.seek(0)
-    if rows > NORMAL_LOAD_ROWS:
+    if rows > NORMAL_LOAD_ROWS or _sheets_bytes(handle) > NORMAL_LOAD_BYTES:
         return _annotate_streaming(handle, by_sheet)
     workbook = openpyxl.load_workbook(handle)
     error_keys = in_every_language(ERROR_HEADER)
@@ -236,6 +240,18 @@ def annotate(handle, errors: Iterable[CellError], *, rows: int = 0) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _sheets_bytes(handle) -> int:
+    """Uncompressed size of the sheets' XML (the zip's own record; limits.py has checked it)."""
+    handle.seek(0)
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            return sum(
+                i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/")
+            )
+    finally:
+        handle.seek(0)
 
 
 def _annotate_streaming(handle, by_sheet) -> bytes:
