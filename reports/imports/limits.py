@@ -430,6 +430,15 @@ class _Worksheet(_Part):
         if local in ("v", "t", "f"):
             self.value_tag = ""
         elif local == "c" and self.cell_type == "s" and self.index:
+            if not self.index.isdigit():  # openpyxl would fail on it with a bare ValueError
+                self.refuse(
+                    _(
+                        "Tệp .xlsx bị hỏng (trang “%(sheet)s”, ô %(cell)s không đọc được): hãy mở "
+                        "bằng Excel và lưu lại."
+                    )
+                    % {"sheet": self.title, "cell": self.where()},
+                    sheet=self.title,
+                )
             self._shared(int(self.index))
 
     def text(self, data) -> None:

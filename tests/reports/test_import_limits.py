@@ -208,6 +208,11 @@ def test_a_zip_without_content_types_is_not_a_workbook(cast, round_, ok):
     refused(cast.officer, round_, out.getvalue(), "có thể là tệp của chương trình khác")
 
 
+def test_shared_string_cell_without_a_number(cast, round_, ok):
+    content = replaced(ok, {SHEET: sheet('<row r="2"><c r="B2" t="s"><v>abc</v></c></row>')})
+    refused(cast.officer, round_, content, "Tệp .xlsx bị hỏng (trang “Hộ”, ô B2 không đọc được)")
+
+
 def test_malformed_xml_part(cast, round_, ok):
     content = replaced(ok, {SHEET: b"<worksheet><sheetData><row></sheetData>"})
     refused(cast.officer, round_, content, "phần xl/worksheets/sheet1.xml không đọc được")
