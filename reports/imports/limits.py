@@ -33,7 +33,12 @@ MB = 1024 * 1024
 _CHUNK = 64 * 1024
 _REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
-_SHARED_STRINGS_TYPE = "/sharedStrings"
+_SHARED_STRINGS_TYPE = ".sharedStrings+xml"
+_INDEX_PARTS = {  # part -> element listing the others
+    "[Content_Types].xml": "Override",
+    "xl/workbook.xml": "sheet",
+    "xl/_rels/workbook.xml.rels": "Relationship",
+}
 _RUN_BYTES = 1 * 1024 * 1024  # no tag, attribute or text of a part may run longer than this
 
 
@@ -107,12 +112,16 @@ class _Checker:
 
     def run(self) -> None:
         self._zip_sizes()
-        # Every XML part is checked for a DTD: openpyxl reads many of them (styles, themes...).
+        titles, shared = self._parts()  # the parts naming the others: checked for a DTD too
+        # Every other XML part is checked for a DTD: openpyxl reads many (styles, themes...).
+        done = {*_INDEX_PARTS, *titles, shared}
         for name in self.infos:
-            if name.lower().endswith(_XML_SUFFIXES) and not self._is_data_part(name):
+            if name.lower().endswith(_XML_SUFFIXES) and name not in done:
                 self._parse(name, _Part(self, name))
-        titles, shared = self._parts()
         if shared:
+            size = self.infos[shared].file_size
+            if size > self.limits.shared_strings_bytes:
+                raise FileRejected(self.shared_too_large(size))
             self._parse(shared, _SharedStrings(self, shared))
         for path, title in titles.items():
             self._parse(path, _Worksheet(self, title))
@@ -124,10 +133,6 @@ class _Checker:
                 )
                 % {"max": _n(self.limits.cell_chars)}
             )
-
-    def _is_data_part(self, name: str) -> bool:
-        sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
-        return sheet or name == "xl/sharedStrings.xml"
 
     def _zip_sizes(self) -> None:
         limits = self.limits
@@ -150,9 +155,6 @@ class _Checker:
                 )
                 % {"ratio": _n(total // max(packed, 1)), "max": _n(limits.ratio)}
             )
-        for name, info in self.infos.items():
-            if name == "xl/sharedStrings.xml" and info.file_size > limits.shared_strings_bytes:
-                raise FileRejected(self.shared_too_large(info.file_size))
 
     def shared_too_large(self, size: int) -> str:
         return _(
@@ -161,40 +163,40 @@ class _Checker:
         ) % {"size": _mb(size), "max": _mb(self.limits.shared_strings_bytes)}
 
     def _parts(self) -> tuple[dict[str, str], str]:
-        """(sheet XML path -> title, shared strings path): from the workbook's relationships,
-        plus any worksheet part they do not name (openpyxl may still read it)."""
-        titles: dict[str, str] = {}
-        shared = ""
-        workbook = _Collect(self, "xl/workbook.xml", "sheet")
-        rels = _Collect(self, "xl/_rels/workbook.xml.rels", "Relationship")
-        if "xl/workbook.xml" in self.infos:
-            self._parse("xl/workbook.xml", workbook)
-        if "xl/_rels/workbook.xml.rels" in self.infos:
-            self._parse("xl/_rels/workbook.xml.rels", rels)
+        """(sheet XML path -> title, shared strings path), found as openpyxl finds them: the
+        sheets by the workbook's relationships (plus any worksheet part they do not name), the
+        shared strings by their content type in [Content_Types].xml."""
+        found = {}
+        for name, wanted in _INDEX_PARTS.items():
+            found[name] = _Collect(self, name, wanted)
+            if name in self.infos:
+                self._parse(name, found[name])
         targets = {}
-        for rel in rels.found:
+        for rel in found["xl/_rels/workbook.xml.rels"].found:
             target = rel.get("Target", "")
-            path = (
+            targets[rel.get("Id")] = (
                 target.lstrip("/")
                 if target.startswith("/")
                 else posixpath.normpath(posixpath.join("xl", target))
             )
-            targets[rel.get("Id")] = path
-            if rel.get("Type", "").endswith(_SHARED_STRINGS_TYPE):
-                shared = path
-        for sheet in workbook.found:
-            rid = next((v for k, v in sheet.items() if k.endswith(":id") or k == "r:id"), None)
+        titles: dict[str, str] = {}
+        for sheet in found["xl/workbook.xml"].found:
+            rid = next((v for k, v in sheet.items() if k.endswith(":id")), None)
             path = targets.get(rid or "")
             if path in self.infos:
                 titles[path] = sheet.get("name", path)
         for name in self.infos:
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 titles.setdefault(name, name)
-        if not shared and "xl/sharedStrings.xml" in self.infos:
-            shared = "xl/sharedStrings.xml"
-        if shared and shared not in self.infos:
-            shared = ""
-        return titles, shared
+        shared = next(
+            (
+                o.get("PartName", "").lstrip("/")
+                for o in found["[Content_Types].xml"].found
+                if o.get("ContentType", "").endswith(_SHARED_STRINGS_TYPE)
+            ),
+            "",
+        )
+        return titles, shared if shared in self.infos else ""
 
     def _parse(self, name: str, part: _Part) -> None:
         parser = expat.ParserCreate()
@@ -431,14 +433,7 @@ class _Worksheet(_Part):
             self.value_tag = ""
         elif local == "c" and self.cell_type == "s" and self.index:
             if not self.index.isdigit():  # openpyxl would fail on it with a bare ValueError
-                self.refuse(
-                    _(
-                        "Tệp .xlsx bị hỏng (trang “%(sheet)s”, ô %(cell)s không đọc được): hãy mở "
-                        "bằng Excel và lưu lại."
-                    )
-                    % {"sheet": self.title, "cell": self.where()},
-                    sheet=self.title,
-                )
+                self._damaged()
             self._shared(int(self.index))
 
     def text(self, data) -> None:
@@ -457,9 +452,10 @@ class _Worksheet(_Part):
         if index in checker.too_long_shared:
             self.length = checker.limits.cell_chars + 1
             self._too_long()
-        if 0 <= index < len(checker.shared_lengths):
-            self.length = checker.shared_lengths[index]
-            self._count(self.length)
+        if index >= len(checker.shared_lengths):  # openpyxl: a bare IndexError
+            self._damaged()
+        self.length = checker.shared_lengths[index]
+        self._count(self.length)
 
     def _count(self, added: int) -> None:
         checker = self.checker
@@ -475,6 +471,16 @@ class _Worksheet(_Part):
                 % {"max": _n(checker.limits.text_chars), "sheet": self.title, "cell": self.where()},
                 sheet=self.title,
             )
+
+    def _damaged(self) -> None:
+        self.refuse(
+            _(
+                "Tệp .xlsx bị hỏng (trang “%(sheet)s”, ô %(cell)s không đọc được): hãy mở bằng "
+                "Excel và lưu lại."
+            )
+            % {"sheet": self.title, "cell": self.where()},
+            sheet=self.title,
+        )
 
     def _too_long(self) -> None:
         cell = self.where()

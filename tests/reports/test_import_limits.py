@@ -48,6 +48,27 @@ def replaced(content: bytes, parts: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+def with_strings(content: bytes, strings: str, rows: str) -> bytes:
+    """The workbook with a shared-strings part (declared in [Content_Types].xml, where openpyxl
+    looks for it) and its first sheet's rows."""
+    with zipfile.ZipFile(io.BytesIO(content)) as source:
+        types = source.read("[Content_Types].xml").decode()
+    override = (
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+    )
+    types = types.replace("</Types>", override + "</Types>")
+    sst = f'<?xml version="1.0"?><sst xmlns="{MAIN}">{strings}</sst>'
+    return replaced(
+        content,
+        {
+            "[Content_Types].xml": types.encode(),
+            "xl/sharedStrings.xml": sst.encode(),
+            SHEET: sheet(rows),
+        },
+    )
+
+
 def sheet(rows: str) -> bytes:
     return f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>'.encode()  # noqa: E501
 
@@ -89,26 +110,37 @@ def test_inline_string_longer_than_a_chunk_is_counted_across_chunks(cast, round_
 
 def test_huge_shared_string_is_reported_at_the_cell_using_it(cast, round_, ok):
     strings = (
-        f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si><t>Thôn 1</t></si>'
-        f"<si><r><t>{'Thôn ' * 150}</t></r><r><t>{'Xóm ' * 150}</t></r></si></sst>"
+        "<si><t>Thôn 1</t></si>"
+        f"<si><r><t>{'Thôn ' * 150}</t></r><r><t>{'Xóm ' * 150}</t></r></si>"
     )  # 1,350 characters in two runs of rich text
     rows = '<row r="2"><c r="C2" t="s"><v>0</v></c><c r="D2" t="s"><v>1</v></c></row>'
-    content = replaced(ok, {SHEET: sheet(rows), "xl/sharedStrings.xml": strings.encode()})
+    content = with_strings(ok, strings, rows)
     error = refused(cast.officer, round_, content, "Trang “Hộ”, ô D2: nội dung dài hơn 1.000")
     assert error["column"] == "D"
 
 
 def test_long_shared_string_no_cell_uses(cast, round_, ok):
-    strings = f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si><t>{"y" * 2000}</t></si></sst>'
-    content = replaced(ok, {SHEET: sheet(""), "xl/sharedStrings.xml": strings.encode()})
+    content = with_strings(ok, f"<si><t>{'y' * 2000}</t></si>", "")
     refused(cast.officer, round_, content, "một đoạn văn bản dài hơn 1.000 ký tự")
 
 
 def test_shared_strings_part_too_large(cast, round_, ok, settings):
     settings.IMPORT_MAX_SHARED_STRINGS_BYTES = 100
-    strings = f'<?xml version="1.0"?><sst xmlns="{MAIN}">{"<si><t>Thôn</t></si>" * 20}</sst>'
-    content = replaced(ok, {"xl/sharedStrings.xml": strings.encode()})
+    content = with_strings(ok, "<si><t>Thôn</t></si>" * 20, "")
     refused(cast.officer, round_, content, "(xl/sharedStrings.xml) là 1 MB, vượt giới hạn 1 MB")
+
+
+def test_shared_string_index_out_of_the_table(cast, round_, ok):
+    content = with_strings(
+        ok, "<si><t>Thôn</t></si>", '<row r="2"><c r="E2" t="s"><v>5</v></c></row>'
+    )
+    refused(cast.officer, round_, content, "Tệp .xlsx bị hỏng (trang “Hộ”, ô E2 không đọc được)")
+
+
+def test_an_undeclared_shared_strings_part_is_still_checked_for_a_dtd(cast, round_, ok):
+    bad = '<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "ha">]><sst/>'
+    content = replaced(ok, {"xl/sharedStrings.xml": bad.encode()})
+    refused(cast.officer, round_, content, "(trong phần xl/sharedStrings.xml)")
 
 
 def test_too_many_rows(cast, round_, ok, settings):
