@@ -47,6 +47,7 @@ class Limits:
     cell_chars: int = 1_000  # one cell's text
     text_chars: int = 40_000_000  # all cells of all sheets, shared strings counted where used
     shared_strings_bytes: int = 50 * MB  # xl/sharedStrings.xml, uncompressed
+    shared_strings: int = 500_000  # items in it: openpyxl keeps each as an object (~160 bytes)
     sheet_bytes: int = 150 * MB  # one xl/worksheets/*.xml, uncompressed
     rows: int = 200_000  # highest row number of a sheet (blank formatted rows count)
     columns: int = 100  # highest column of a sheet
@@ -60,6 +61,7 @@ class Limits:
             "cell_chars": "IMPORT_MAX_CELL_CHARS",
             "text_chars": "IMPORT_MAX_TEXT_CHARS",
             "shared_strings_bytes": "IMPORT_MAX_SHARED_STRINGS_BYTES",
+            "shared_strings": "IMPORT_MAX_SHARED_STRINGS",
             "sheet_bytes": "IMPORT_MAX_SHEET_BYTES",
             "rows": "IMPORT_MAX_SHEET_ROWS",
             "columns": "IMPORT_MAX_COLUMNS",
@@ -325,6 +327,14 @@ class _SharedStrings(_Part):
             self.in_t = False
         elif local == "si":
             checker = self.checker
+            if len(checker.shared_lengths) >= checker.limits.shared_strings:
+                self.refuse(
+                    _(
+                        "Bảng văn bản dùng chung của tệp (xl/sharedStrings.xml) có hơn %(max)s "
+                        "đoạn văn bản khác nhau, vượt giới hạn: hãy chia thành nhiều tệp nhỏ hơn."
+                    )
+                    % {"max": _n(checker.limits.shared_strings)}
+                )
             limit = checker.limits.cell_chars
             if self.length > limit:
                 checker.too_long_shared.add(len(checker.shared_lengths))

@@ -130,6 +130,12 @@ def test_shared_strings_part_too_large(cast, round_, ok, settings):
     refused(cast.officer, round_, content, "(xl/sharedStrings.xml) là 1 MB, vượt giới hạn 1 MB")
 
 
+def test_too_many_shared_strings(cast, round_, ok, settings):
+    settings.IMPORT_MAX_SHARED_STRINGS = 3
+    content = with_strings(ok, "".join(f"<si><t>Thôn {n}</t></si>" for n in range(4)), "")
+    refused(cast.officer, round_, content, "có hơn 3 đoạn văn bản khác nhau, vượt giới hạn")
+
+
 def test_shared_string_index_out_of_the_table(cast, round_, ok):
     content = with_strings(
         ok, "<si><t>Thôn</t></si>", '<row r="2"><c r="E2" t="s"><v>5</v></c></row>'
