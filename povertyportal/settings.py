@@ -240,6 +240,26 @@ CACHES = {
     )
 }
 
+# --- Uploads: import limits, file retention (reports, projects) -------------------------------
+# A survey workbook is checked by streaming its XML before openpyxl reads it
+# (reports/imports/limits.py): no upload may take a worker far past its resting memory.
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=1_000)
+IMPORT_MAX_TEXT_CHARS = env.int("IMPORT_MAX_TEXT_CHARS", default=40_000_000)  # all cells
+IMPORT_MAX_SHARED_STRINGS_BYTES = env.int("IMPORT_MAX_SHARED_STRINGS_BYTES", default=50 << 20)
+IMPORT_MAX_SHARED_STRINGS = env.int("IMPORT_MAX_SHARED_STRINGS", default=500_000)  # distinct texts
+IMPORT_MAX_SHEET_BYTES = env.int("IMPORT_MAX_SHEET_BYTES", default=150 << 20)
+IMPORT_MAX_SHEET_ROWS = env.int("IMPORT_MAX_SHEET_ROWS", default=200_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
+IMPORT_MAX_UNZIPPED_BYTES = env.int("IMPORT_MAX_UNZIPPED_BYTES", default=200 << 20)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+# Export results and import uploads are deleted after this many days, and files under
+# MEDIA_ROOT that no row names once a day old (reports/retention.py), every night.
+REPORTS_RETENTION_DAYS = env.int("REPORTS_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["reports-retention"] = {
+    "task": "reports.tasks.files_expire_task",
+    "schedule": crontab(hour=2, minute=15),
+}
+
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day

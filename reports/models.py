@@ -52,6 +52,8 @@ class Job(models.Model):
     # fails a job whose heartbeat is too old (its worker died, or the broker lost its message).
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # set when retention deleted the files (reports/retention.py); the row stays
+    files_expired_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from . import retention
 from .exports.tasks import *  # noqa: F403
 from .imports.tasks import *  # noqa: F403
 
@@ -12,3 +13,9 @@ def jobs_reap_task() -> dict:
     from .jobs import reap
 
     return reap()
+
+
+@shared_task
+def files_expire_task() -> None:
+    """Nightly (CELERY_BEAT_SCHEDULE): expired job files and files no row names."""
+    retention.files_expire()

@@ -80,9 +80,15 @@ def _code_for(communes: list[Unit], starts_on: dt.date) -> str:
 
 
 def _set_minutes(project: Project, minutes) -> None:
+    """New minutes replace the old file, which is deleted from storage once the change commits
+    (a rolled-back change keeps it; no row would name it otherwise)."""
     if minutes:
+        old = project.minutes.name if project.minutes else ""
         project.minutes = minutes
         project.minutes_name = minutes.name[:200]
+        if old:
+            storage = project.minutes.storage
+            transaction.on_commit(lambda: storage.delete(old))
 
 
 @transaction.atomic

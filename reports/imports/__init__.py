@@ -4,6 +4,9 @@
 - ``template``: the downloadable workbook (drop-downs, a README sheet), and ``write_rows``.
 - ``forms``: the upload form (round, file; size and signature before any reading).
 - ``files``: file-level safety (size, signature, zip), merged cells, the annotated error report.
+- ``limits``: the zip's sizes and ratio, then every XML part streamed through expat: no DTD, rows,
+  columns and characters per cell and in all, before openpyxl reads anything (settings
+  ``IMPORT_MAX_*``; peak memory of hostile files: ``bench/hostile_uploads.py``).
 - ``reader``: the workbook into typed rows, streaming (openpyxl read-only mode).
 - ``checks``: the survey page's forms on every row, the household and database rules.
 - ``plan``: what confirming will write, household by household, and the preview of it; the

@@ -23,7 +23,7 @@ from households import choices
 # Limits (the issue): checked before reading (size) and while reading (rows, per sheet).
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
-MAX_UNZIPPED_BYTES = 400 * 1024 * 1024  # a 20 MB zip that inflates past this is not a survey
+# Sizes inside the zip (uncompressed, rows, columns, cell length): limits.py, settings IMPORT_MAX_*
 MAX_MEMBERS = 60  # as the survey page's member formset (validate_max)
 
 HOUSEHOLD_SHEET = _("Hộ")

@@ -23,6 +23,7 @@ from households.forms import MemberForm
 from . import columns as C
 from .columns import Column
 from .files import CellError, FileRejected, check_file, merged_ranges, open_workbook
+from .limits import check_archive
 
 _SPLIT = re.compile(r"[;\n]+")
 _COMMUNE_CODE = re.compile(r"\d{5}")
@@ -69,6 +70,7 @@ def read(handle, *, size: int, standard, progress: Progress | None = None) -> Pa
     """The workbook's two data sheets as typed rows with the cell errors found; raises
     ``FileRejected`` when the file as a whole cannot be read (the message says why)."""
     check_file(handle, size)
+    check_archive(handle)  # streamed, before openpyxl builds anything in memory
     workbook = open_workbook(handle)
     try:
         titles = _find_sheets(workbook.sheetnames)

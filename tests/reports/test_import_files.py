@@ -328,6 +328,7 @@ def test_annotated_workbook_has_an_error_column_and_red_cells(cast, round_):
     ws = workbook[HOUSEHOLDS]
     error_column = ws.max_column
     assert ws.cell(row=1, column=error_column).value == "Lỗi"
+    assert ws.cell(row=1, column=error_column).font.b  # loaded normally: styled
     assert "Nước giếng" in ws.cell(row=3, column=error_column).value
     assert ws.cell(row=2, column=error_column).value is None
     assert ws[f"{letter('water_source')}3"].fill.fgColor.rgb == "FFFFC7CE"
@@ -407,8 +408,9 @@ def test_filled_template_reads_back(cast, round_):
     assert job.summary["rows"] == {"households": 2, "members": 3}
 
 
-def test_error_report_of_a_big_file_is_streamed(cast, round_, monkeypatch):
-    monkeypatch.setattr("reports.imports.files.NORMAL_LOAD_ROWS", 0)
+@pytest.mark.parametrize("limit", ["NORMAL_LOAD_ROWS", "NORMAL_LOAD_BYTES"])
+def test_error_report_of_a_big_file_is_streamed(cast, round_, monkeypatch, limit):
+    monkeypatch.setattr(f"reports.imports.files.{limit}", 0)
     households, members = base()
     households[1]["water_source"] = "Nước giếng"
     job = rejected(cast.officer, round_, xlsx(households, members, round_))
@@ -417,6 +419,7 @@ def test_error_report_of_a_big_file_is_streamed(cast, round_, monkeypatch):
     ws = workbook[HOUSEHOLDS]
     error_column = len(letter_keys()) + 1
     assert ws.cell(row=1, column=error_column).value == "Lỗi"
+    assert not ws.cell(row=1, column=error_column).font.b  # copied as values: no bold header
     assert "Nước giếng" in ws.cell(row=3, column=error_column).value
     assert ws[f"{letter('water_source')}3"].fill.fgColor.rgb == "FFFFC7CE"
     assert ws[f"{letter('code')}3"].value == "N2"  # the values are all there
