@@ -83,3 +83,73 @@ def test_the_database_lost_during_an_import_writes_nothing_half_and_the_job_ends
     else:
         assert Household.objects.count() == households_before
         assert ended.reference in ended.error or "tải tệp lên lại" in ended.error.lower()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_import_is_replaced_and_the_import_written_once(
+    cast, celery_eager, settings
+):
+    """A real worker (Celery on Redis) is killed (SIGKILL) while it writes an import: the job
+    stays "running" until the reaper puts it back in the queue; another worker writes it, once."""
+    import os
+    import signal
+    import time
+
+    from tests.indicators.test_worker_killed import _wait, _worker
+
+    require(bool(os.environ.get("REDIS_URL")), "REDIS_URL is not set (no broker)")
+    require(connection.vendor == "postgresql", "needs PostgreSQL (DATABASE_URL)")
+    round_ = open_round(cast.admin, 2026)
+    households_before = Household.objects.count()
+    job = validate(cast.officer, round_, xlsx(*three_new(), round_))
+    app = celery_eager
+    app.conf.task_always_eager = False
+    app.control.purge()
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}",
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),  # the stored plan is read from there
+    }
+    # Hold the households table against inserts: the worker's write waits there, mid-job.
+    lock = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432
+    )
+    cursor = lock.cursor()
+    cursor.execute("LOCK TABLE households_household IN SHARE MODE")
+    first = second = None
+    try:
+        first = _worker(env)
+        services.import_confirm(by=cast.officer, job=job)  # sent to Redis on commit
+
+        def running():
+            return Job.objects.get(pk=job.pk).status == JobStatus.RUNNING
+
+        assert _wait(running), "the worker never took the job"
+        time.sleep(0.5)  # now waiting for the lock, in the middle of its transaction
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        lock.rollback()
+        assert Job.objects.get(pk=job.pk).status == JobStatus.RUNNING  # stuck, before
+        assert Household.objects.count() == households_before  # nothing half written
+
+        second = _worker(env)
+        Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - dt.timedelta(hours=1))
+        assert jobs.reap()["requeued"] == 1
+
+        def finished():
+            return Job.objects.get(pk=job.pk).finished
+
+        assert _wait(finished, 90), "the job did not end after the reaper"
+        ended = Job.objects.get(pk=job.pk)
+        assert ended.status == JobStatus.DONE, ended.error
+        assert Household.objects.count() == households_before + 3  # written once
+    finally:
+        lock.close()
+        for worker in (first, second):
+            if worker is not None and worker.poll() is None:
+                worker.send_signal(signal.SIGKILL)
+                worker.wait(10)
+        app.control.purge()
