@@ -88,3 +88,12 @@ def healthz(request):
     }
     healthy = database == "ok" and broker in ("ok", "inline")
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico before reading the page's icon link: send them to it."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("favicon.svg"))

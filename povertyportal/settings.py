@@ -180,7 +180,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Celery ---------------------------------------------------------------------------------
 # Without REDIS_URL tasks run inline (embedded mode); with it, on a worker (`make worker`).
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Embedded mode: tasks run inline, but Celery still builds a connection to the in-memory broker;
+# naming its host keeps kombu from warning "No hostname was supplied" on every task sent.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # No task result is ever read: results off. (With a Redis result backend every send also
 # subscribes to the result channel, and with Redis down that retries 20 times: a 19 s save.)
 CELERY_TASK_IGNORE_RESULT = True

@@ -52,3 +52,35 @@ def test_healthz_reports_a_broker_that_does_not_answer(client, settings):
 @pytest.mark.django_db
 def test_healthz_says_only_get(client):
     assert client.post(reverse("healthz")).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_favicon_is_found(client):
+    """Before: /favicon.ico was a 404 on every first visit."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("favicon.svg")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_embedded_mode_sends_tasks_without_the_hostname_warning():
+    """Before: kombu logged "No hostname was supplied. Reverting to default 'localhost'" after
+    seeding and on every survey save (the in-memory broker's URL named no host)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django, logging; django.setup(); logging.basicConfig(level=logging.WARNING)\n"
+        "from django.conf import settings\n"
+        "from kombu import Connection\n"
+        "print(settings.CELERY_BROKER_URL); Connection(settings.CELERY_BROKER_URL).info()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    env["DJANGO_SETTINGS_MODULE"] = "povertyportal.settings"
+    out = subprocess.run(  # noqa: S603 (this interpreter, a fixed script)
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("memory://")
+    assert "No hostname" not in out.stderr
