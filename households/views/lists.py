@@ -31,10 +31,11 @@ from areas.models import Unit
 from areas.scope import Capability, request_scope
 from areas.templatetags.portal import person_name
 
-from .. import choices, listing, selectors, services
+from .. import choices, flow, listing, selectors, services
 from ..filters import SurveyFilter, indicator_label
 from ..forms import HouseholdMoveForm
 from ..models import Household, Member, PersonalDataAction, Survey
+from ..paging import PAGING_PARAMS
 from ..privacy import can_see_citizen_ids, shown_citizen_id
 from ..reasons import describe
 from ..rules import age_on
@@ -54,6 +55,15 @@ def household_list(request):
     context = {"rounds": rounds, "round": round_, "can_create": scope.can(Capability.ENTER)}
     if round_ is None:
         return render(request, "households/household_list.html", context)
+    if "reset" in request.GET:  # "Bỏ lọc": forget this round's filters
+        flow.forget(request.session, round_.pk)
+        return redirect(flow.list_url("", round_.pk))
+    asked = flow.filters_only(request.GET)
+    saved = flow.remembered(request.session, round_.pk)
+    if not asked and saved and not set(request.GET) & set(PAGING_PARAMS):
+        # the round's list as the user left it (filters kept per round in the session)
+        return redirect(flow.list_url(f"round={round_.pk}&{saved}"))
+    flow.remember(request.session, round_.pk, request.GET)
     found = listing.round_list_for_user(request.user, scope, round_, request.GET)
     _warn_ignored_filters(request, found.filter)
     context.update(
@@ -61,6 +71,8 @@ def household_list(request):
         page=listing.list_page(found, request.GET, scope),
         totals=listing.stored_totals(found),  # None: counted by household_list_totals
         query=listing.other_params(request.GET),
+        list_query=flow.clean_query(request.GET.urlencode()),
+        filtered=bool(asked),
     )
     return render(request, "households/household_list.html", context)
 

@@ -6,6 +6,8 @@ The live preview posts the unsaved form to ``survey_preview``, which runs the sa
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from areas.scope import Capability, request_scope
 
-from .. import choices, facts, selectors, services
+from .. import choices, facts, flow, selectors, services
 from ..forms import (
     INCOME_HOUSEHOLD,
     MEMBER_PREFIX,
@@ -70,10 +72,29 @@ def survey_edit(request, pk: int):
         return _edit_page(request, survey, _entry(survey, with_added_member(request.POST)))
     entry = _entry(survey, request.POST)
     if entry.is_valid() and _save(request, survey, entry):
+        back = _list_query(request, survey)
         if request.POST.get("stay"):
-            return redirect("survey_edit", survey.pk)
-        return redirect(_list_url(survey))
+            return redirect(_with_list(reverse("survey_edit", args=[survey.pk]), back))
+        if request.POST.get("next"):
+            following = flow.next_pending(request.user, scope, survey, back)
+            if following is not None:
+                return redirect(_with_list(reverse("survey_edit", args=[following.pk]), back))
+            messages.info(request, _("Không còn phiếu chưa rà soát trong danh sách đang lọc."))
+        return redirect(flow.list_url(back, survey.round_id))
     return _edit_page(request, survey, entry)
+
+
+def _list_query(request, survey: Survey) -> str:
+    """The list the survey was opened from (its filters, sort and page), carried as ``list``."""
+    raw = request.POST.get("list") or request.GET.get("list") or f"round={survey.round_id}"
+    return flow.clean_query(raw)
+
+
+def _with_list(url: str, query: str) -> str:
+    """The survey's URL, carrying the list it came from (unless that is the plain round list)."""
+    if not query or (query.startswith("round=") and "&" not in query):
+        return url
+    return f"{url}?{urlencode({'list': query})}"
 
 
 @login_required
@@ -108,7 +129,7 @@ def survey_exclude(request, pk: int):
                 _("Đã đưa hộ %(code)s ra khỏi danh sách rà soát.")
                 % {"code": survey.household.code},
             )
-            return redirect(_list_url(survey))
+            return redirect(flow.list_url(_list_query(request, survey), survey.round_id))
     context = {"survey": survey, "form": form, "lock_reason": lock_reason, "errors": errors}
     return render(request, "households/survey_exclude.html", context)
 
@@ -227,10 +248,13 @@ def _entry(survey: Survey, data=None, *, reveal: bool = True) -> SurveyEntry:
 def _edit_page(request, survey: Survey, entry: SurveyEntry, read_only: str = ""):
     if read_only:
         entry.disable()
+    back = _list_query(request, survey)
     context = {
         "survey": survey,
         "household": survey.household,
         "entry": entry,
+        "list_query": back,
+        "list_url": flow.list_url(back, survey.round_id),
         "editable": not read_only,
         "read_only": read_only,
         "result": _stored(survey),
@@ -335,7 +359,3 @@ def _add_service_error(form, exc: ValidationError) -> list[str]:
         else:
             others.extend(message for error in errors for message in error.messages)
     return others
-
-
-def _list_url(survey: Survey) -> str:
-    return f"{reverse('household_list')}?round={survey.round_id}"
