@@ -280,13 +280,20 @@ if PRODUCTION:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+def _log_level(name: str, default: str) -> str | int:
+    """A level name ("INFO") or number: a Celery worker exports CELERY_LOG_LEVEL as a number
+    ("40") to the processes it starts, which logging's configuration refuses as a string."""
+    value = env.str(name, default=default)
+    return int(value) if value.isdigit() else value.upper()
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": _log_level("DJANGO_LOG_LEVEL", "INFO")},
     # inline (eager) tasks would log every success of every rollup part
-    "loggers": {"celery.app.trace": {"level": env.str("CELERY_LOG_LEVEL", default="WARNING")}},
+    "loggers": {"celery.app.trace": {"level": _log_level("CELERY_LOG_LEVEL", "WARNING")}},
 }
 
 # Demo accounts' passwords (seed_demo). Unset: generated and printed once.

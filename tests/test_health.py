@@ -84,3 +84,19 @@ def test_embedded_mode_sends_tasks_without_the_hostname_warning():
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("memory://")
     assert "No hostname" not in out.stderr
+
+
+def test_a_numeric_log_level_from_a_celery_worker_is_accepted():
+    """A Celery worker exports CELERY_LOG_LEVEL=40 to the processes it starts; the settings
+    refused it ("Unknown level: '40'") and every such process failed to start."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "CELERY_LOG_LEVEL": "40", "DJANGO_LOG_LEVEL": "20"}
+    manage = str(Path(__file__).resolve().parent.parent / "manage.py")
+    out = subprocess.run(  # noqa: S603 (this interpreter, a fixed command)
+        [sys.executable, manage, "check"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
