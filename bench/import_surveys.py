@@ -133,6 +133,14 @@ def school_label(born: dt.date, round_) -> str:
     return str(dict(SCHOOLING)[level.value])
 
 
+SYLLABLES = ("Không", "Một", "Hai", "Ba", "Bốn", "Năm", "Sáu", "Bảy", "Tám", "Chín")
+
+
+def spelled(n: int) -> str:
+    """A number as words ("Mười Hai" is "Một Hai"): names may hold no digit (the name rule)."""
+    return " ".join(SYLLABLES[int(d)] for d in str(n))
+
+
 def generate(
     n: int, communes: list[Unit], seed: int, round_, existing: list | None = None
 ) -> tuple[list, list]:
@@ -191,7 +199,7 @@ def generate(
             )
             members.append({
                 "household": code,
-                "full_name": f"Người {i + 1} {j + 1}",
+                "full_name": f"Người {spelled(i + 1)} {spelled(j + 1)}",
                 "sex": ("Nam", "Nữ")[j % 2],
                 "birth_date": born,
                 "relation": "Chủ hộ" if j == 0 else ("Vợ/chồng" if j == 1 else "Con"),
