@@ -27,6 +27,8 @@ def home(request):
     capabilities = (
         set().union(*(ROLE_CAPABILITIES[r] for r in scope.roles)) if scope.roles else set()
     )
+    from povertyportal.todo import for_request
+
     return render(
         request,
         "areas/home.html",
@@ -34,6 +36,7 @@ def home(request):
             "assignments": assignments,
             "capabilities": capabilities,
             "commune_count": scope.communes().count(),
+            "todo": for_request(request),
         },
     )
 

@@ -1,0 +1,326 @@
+"""The home page's to-do list: each line a count and a link to the page where the work is, by role.
+
+Each app says what is waiting for the user in its own selectors; this module only puts the lines
+together in the order a working day needs them (what others wait for first). Every count is one
+indexed query over the user's scope, so the home page stays fast at province scale.
+
+- Commune officer (ENTER): pending surveys per open round; commune results returned by the
+  district, with its comment; projects returned; imports waiting for confirmation.
+- District staff (REVIEW): commune results to accept and projects to appraise or approve, oldest
+  first, with how long they have waited.
+- Provincial leader (SEE): targets missed or at risk; communes whose results are not accepted yet.
+- Administrator (ADMINISTER): failed or stuck jobs, failed rollup runs, the age of the last rollup
+  and the communes waiting for one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Min, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from areas.scope import Capability, request_reach, request_scope
+
+
+@dataclass(frozen=True)
+class Item:
+    count: int
+    text: str
+    url: str
+    detail: str = ""
+    since: dt.datetime | None = None  # the oldest of them: how long it has waited
+    urgent: bool = False
+
+
+def for_request(request) -> list[Item]:
+    scope = request_scope(request)
+    items: list[Item] = []
+    if scope.can(Capability.ENTER):
+        items += _officer(request, scope)
+    if scope.can(Capability.REVIEW):
+        items += _reviewer(request, scope)
+    if (
+        scope.can(Capability.SEE)
+        and not scope.can(Capability.ENTER)
+        and not scope.can(Capability.REVIEW)
+    ):
+        items += _leader(request, scope)
+    if scope.can(Capability.ADMINISTER):
+        items += _administrator()
+    return [i for i in items if i.count]
+
+
+def _q(url: str, **params) -> str:
+    from urllib.parse import urlencode
+
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _officer(request, scope) -> list[Item]:
+    from households.models import (
+        CommuneSubmission,
+        RoundStatus,
+        SubmissionAction,
+        SubmissionStatus,
+        Survey,
+        SurveyStatus,
+    )
+    from projects.choices import Status
+    from projects.selectors.projects import project_list_for_user
+    from reports.jobs import job_list_for_user
+    from reports.models import JobKind, JobStatus
+
+    communes = scope.communes(Capability.ENTER).values("pk")
+    items = []
+    pending = (
+        Survey.objects.filter(
+            round__status=RoundStatus.OPEN, commune_id__in=communes, status=SurveyStatus.PENDING
+        )
+        .values("round_id", "round__year", "round__kind")
+        .annotate(n=Count("pk"))
+        .order_by("round__year")
+    )
+    for row in pending:
+        items.append(
+            Item(
+                row["n"],
+                ngettext(
+                    "%(n)s phiếu chưa rà soát trong đợt %(year)s",
+                    "%(n)s phiếu chưa rà soát trong đợt %(year)s",
+                    row["n"],
+                )
+                % {"n": row["n"], "year": row["round__year"]},
+                _q(reverse("household_list"), round=row["round_id"], status="pending"),
+            )
+        )
+    returned = CommuneSubmission.objects.filter(
+        commune_id__in=communes, status=SubmissionStatus.RETURNED, round__status=RoundStatus.OPEN
+    ).select_related("round", "commune")
+    for sub in returned:
+        last = sub.events.filter(action=SubmissionAction.RETURN).order_by("-at").first()
+        items.append(
+            Item(
+                1,
+                _("Huyện trả lại kết quả của %(commune)s (%(round)s)")
+                % {"commune": sub.commune.label, "round": sub.round},
+                reverse("commune_round", args=[sub.round_id, sub.commune_id]),
+                detail=last.comment if last else "",
+                since=last.at if last else None,
+                urgent=True,
+            )
+        )
+    projects = project_list_for_user(request_reach(request)).filter(status=Status.RETURNED)
+    n = projects.count()
+    if n:
+        items.append(
+            Item(
+                n,
+                ngettext("%(n)s dự án bị trả lại", "%(n)s dự án bị trả lại", n) % {"n": n},
+                _q(reverse("project_list"), status=Status.RETURNED),
+                urgent=True,
+            )
+        )
+    waiting = job_list_for_user(request.user).filter(
+        kind=JobKind.IMPORT, status=JobStatus.VALIDATED
+    )
+    for job in waiting[:5]:
+        items.append(
+            Item(
+                1,
+                _("Tệp nhập chờ bạn xác nhận: %(title)s") % {"title": job.title},
+                reverse("import_detail", args=[job.pk]),
+                since=job.finished_at,
+            )
+        )
+    return items
+
+
+def _reviewer(request, scope) -> list[Item]:
+    from households.models import (
+        CommuneSubmission,
+        SubmissionAction,
+        SubmissionEvent,
+        SubmissionStatus,
+    )
+    from projects.selectors.projects import project_queue_for_user
+
+    communes = scope.communes(Capability.REVIEW).values("pk")
+    items = []
+    sent = SubmissionEvent.objects.filter(
+        submission=OuterRef("pk"), action=SubmissionAction.SUBMIT
+    ).order_by("-at")
+    submitted = (
+        CommuneSubmission.objects.filter(commune_id__in=communes, status=SubmissionStatus.SUBMITTED)
+        .annotate(sent=Subquery(sent.values("at")[:1]))
+        .values_list("round_id", "round__year", "sent")
+    )  # a few hundred rows at most: one per commune waiting
+    by_round: dict[tuple[int, int], list] = {}
+    for round_id, year, at in submitted:
+        by_round.setdefault((round_id, year), []).append(at)
+    for (round_id, year), times in sorted(by_round.items(), key=lambda kv: min(kv[1])):
+        n = len(times)
+        items.append(
+            Item(
+                n,
+                ngettext(
+                    "%(n)s xã gửi kết quả đợt %(year)s, chờ tiếp nhận",
+                    "%(n)s xã gửi kết quả đợt %(year)s, chờ tiếp nhận",
+                    n,
+                )
+                % {"n": n, "year": year},
+                _q(reverse("round_detail", args=[round_id]), status="submitted"),
+                since=min(times),
+            )
+        )
+    queue = project_queue_for_user(request_reach(request))
+    row = queue.order_by().aggregate(n=Count("pk"), oldest=Min("submitted_at"))
+    if row["n"]:
+        items.append(
+            Item(
+                row["n"],
+                ngettext(
+                    "%(n)s dự án chờ thẩm định hoặc phê duyệt",
+                    "%(n)s dự án chờ thẩm định hoặc phê duyệt",
+                    row["n"],
+                )
+                % {"n": row["n"]},
+                reverse("project_queue"),
+                since=row["oldest"],
+            )
+        )
+    return items
+
+
+def _leader(request, scope) -> list[Item]:
+    from households.models import CommuneSubmission, RoundStatus, SubmissionStatus, Survey
+    from indicators.freshness import dashboard_rounds_with_freshness
+    from indicators.rules import Status
+    from indicators.selectors import dashboard_round, target_rows
+
+    items = []
+    rounds = dashboard_rounds_with_freshness()
+    round_ = dashboard_round(None, rounds)
+    if round_ is not None:
+        rows = target_rows(round_, scope)
+        bad = [r for r in rows if r.status in (Status.MISSED, Status.AT_RISK)]
+        if bad:
+            items.append(
+                Item(
+                    len(bad),
+                    ngettext(
+                        "%(n)s mục tiêu năm %(year)s không đạt hoặc có nguy cơ không đạt",
+                        "%(n)s mục tiêu năm %(year)s không đạt hoặc có nguy cơ không đạt",
+                        len(bad),
+                    )
+                    % {"n": len(bad), "year": round_.year},
+                    _q(reverse("dashboard"), round=round_.pk),
+                    urgent=any(r.status == Status.MISSED for r in bad),
+                )
+            )
+    for open_round in [r for r in rounds if r.status == RoundStatus.OPEN]:
+        with_entries = Survey.objects.filter(
+            round=open_round, commune_id__in=scope.communes().values("pk")
+        ).values("commune_id")
+        accepted = CommuneSubmission.objects.filter(
+            round=open_round, status=SubmissionStatus.ACCEPTED
+        ).values("commune_id")
+        n = (
+            with_entries.exclude(commune_id__in=accepted)
+            .order_by()
+            .values("commune_id")
+            .distinct()
+            .count()
+        )
+        if n:
+            items.append(
+                Item(
+                    n,
+                    ngettext(
+                        "%(n)s xã chưa được tiếp nhận kết quả đợt %(year)s",
+                        "%(n)s xã chưa được tiếp nhận kết quả đợt %(year)s",
+                        n,
+                    )
+                    % {"n": n, "year": open_round.year},
+                    reverse("round_detail", args=[open_round.pk]),
+                )
+            )
+    return items
+
+
+def _administrator() -> list[Item]:
+    from indicators.models import RollupRun, RunStatus, StaleCommune
+    from reports.jobs import stuck
+    from reports.models import Job, JobStatus
+
+    items = []
+    week = timezone.now() - dt.timedelta(days=7)
+    failed = Job.objects.filter(status=JobStatus.FAILED, finished_at__gte=week).count()
+    if failed:
+        items.append(
+            Item(
+                failed,
+                ngettext(
+                    "%(n)s công việc xuất, nhập bị lỗi trong 7 ngày qua",
+                    "%(n)s công việc xuất, nhập bị lỗi trong 7 ngày qua",
+                    failed,
+                )
+                % {"n": failed},
+                reverse("admin:reports_job_changelist") + "?status__exact=failed",
+                urgent=True,
+            )
+        )
+    n = stuck().count()
+    if n:
+        items.append(
+            Item(
+                n,
+                ngettext("%(n)s công việc đang treo", "%(n)s công việc đang treo", n) % {"n": n},
+                reverse("admin:reports_job_changelist"),
+                urgent=True,
+            )
+        )
+    runs = RollupRun.objects.filter(status=RunStatus.FAILED, finished_at__gte=week).count()
+    if runs:
+        items.append(
+            Item(
+                runs,
+                ngettext(
+                    "%(n)s lần tính số liệu bị lỗi trong 7 ngày qua",
+                    "%(n)s lần tính số liệu bị lỗi trong 7 ngày qua",
+                    runs,
+                )
+                % {"n": runs},
+                reverse("dashboard"),
+                urgent=True,
+            )
+        )
+    waiting = StaleCommune.objects.count()
+    last = RollupRun.objects.filter(status=RunStatus.DONE).aggregate(at=Max("finished_at"))["at"]
+    stale = last is None or last < timezone.now() - dt.timedelta(days=1)
+    if waiting or stale:
+        items.append(
+            Item(
+                max(waiting, 1),
+                ngettext(
+                    "%(n)s xã chờ cập nhật số liệu",
+                    "%(n)s xã chờ cập nhật số liệu",
+                    waiting,
+                )
+                % {"n": waiting},
+                reverse("dashboard"),
+                detail=(
+                    _("Lần tính gần nhất: %(at)s")
+                    % {"at": timezone.localtime(last).strftime("%d/%m/%Y %H:%M")}
+                    if last
+                    else _("Chưa có lần tính số liệu nào.")
+                ),
+                since=last,
+                urgent=stale,
+            )
+        )
+    return items
