@@ -280,6 +280,7 @@ if PRODUCTION:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+
 def _log_level(name: str, default: str) -> str | int:
     """A level name ("INFO") or number: a Celery worker exports CELERY_LOG_LEVEL as a number
     ("40") to the processes it starts, which logging's configuration refuses as a string."""

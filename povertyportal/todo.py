@@ -36,6 +36,13 @@ class Item:
     since: dt.datetime | None = None  # the oldest of them: how long it has waited
     urgent: bool = False
 
+    @property
+    def waited_days(self) -> int | None:
+        """Whole days since ``since`` (0 today), for "Đã chờ N ngày"."""
+        if self.since is None:
+            return None
+        return max((timezone.now() - self.since).days, 0)
+
 
 def for_request(request) -> list[Item]:
     scope = request_scope(request)

@@ -72,7 +72,7 @@ def test_the_district_count_falls_as_they_accept(client, cast, round_, ba_to_ent
     submission = commune_submit(by=cast.officer, round_=round_, commune=unit("21484"))
     lines = items(client, cast.district)
     assert ("1 xã gửi kết quả đợt 2026, chờ tiếp nhận", 1) in [line[:2] for line in lines]
-    assert "Đã chờ" in client.get(reverse("home")).content.decode()
+    assert 'data-testid="todo-waited">Từ hôm nay' in client.get(reverse("home")).content.decode()
     commune_accept(by=cast.district, submission=submission)
     assert not [line for line in items(client, cast.district) if "chờ tiếp nhận" in line[0]]
     # an officer of another district has nothing of Ba Tơ's
