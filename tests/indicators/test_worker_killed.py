@@ -34,6 +34,21 @@ def _worker(env: dict) -> subprocess.Popen:
     )  # fmt: skip
 
 
+def worker_env(**extra) -> dict:
+    """The environment of a worker process on the test database (committed data only)."""
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return {**os.environ, "DATABASE_URL": url, **extra}
+
+
+def other_session():
+    """A second connection to the test database, to hold locks the worker will wait for."""
+    db = connection.settings_dict
+    return psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432
+    )
+
+
 def _wait(check, seconds: float = 60) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -52,17 +67,10 @@ def test_a_worker_killed_mid_rollup_is_replaced_and_the_run_finishes(two_rounds,
     app = celery_eager
     app.conf.task_always_eager = False
     app.control.purge()
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}",
-    }
+    env = worker_env()
     # Hold the round's row: the first part computes its totals, then waits for this lock, so the
     # worker is killed in the middle of its work.
-    lock = psycopg2.connect(
-        dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432
-    )
+    lock = other_session()
     cursor = lock.cursor()
     # NO KEY UPDATE: the foreign keys to the round (a new run) pass, FOR UPDATE waits
     cursor.execute("SELECT 1 FROM households_reviewround WHERE id = %s FOR NO KEY UPDATE", [r26.pk])

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
-import psycopg2
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -31,10 +30,9 @@ def media(settings, tmp_path):
 
 def _terminate(pid: int) -> None:
     """End a backend from another session, as the server would on a restart."""
-    db = connection.settings_dict
-    other = psycopg2.connect(
-        dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432
-    )
+    from tests.indicators.test_worker_killed import other_session
+
+    other = other_session()
     other.autocommit = True
     with other.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
@@ -96,7 +94,7 @@ def test_a_worker_killed_mid_import_is_replaced_and_the_import_written_once(
     import signal
     import time
 
-    from tests.indicators.test_worker_killed import _wait, _worker
+    from tests.indicators.test_worker_killed import _wait, _worker, other_session, worker_env
 
     require(bool(os.environ.get("REDIS_URL")), "REDIS_URL is not set (no broker)")
     require(connection.vendor == "postgresql", "needs PostgreSQL (DATABASE_URL)")
@@ -106,17 +104,10 @@ def test_a_worker_killed_mid_import_is_replaced_and_the_import_written_once(
     app = celery_eager
     app.conf.task_always_eager = False
     app.control.purge()
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}",
-        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),  # the stored plan is read from there
-    }
+    # the stored plan is read from MEDIA_ROOT
+    env = worker_env(DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT))
     # Hold the households table against inserts: the worker's write waits there, mid-job.
-    lock = psycopg2.connect(
-        dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432
-    )
+    lock = other_session()
     cursor = lock.cursor()
     cursor.execute("LOCK TABLE households_household IN SHARE MODE")
     first = second = None
