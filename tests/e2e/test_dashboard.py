@@ -70,3 +70,21 @@ def test_charts_and_map_load_after_the_page(cast, page, login, live_server, demo
         expect(page.get_by_test_id("map").locator("svg path").first).to_be_attached()
     charts = [(url, status) for url, status in loads if "/chi-tieu/bieu-do/" in url]
     assert charts and all(status == 200 for _url, status in charts)
+
+
+def test_the_dashboard_and_a_household_print_on_a4(cast, page, login, live_server, demo):
+    """Print media at A4's width (794 px at 96 dpi): no navigation, forms or buttons, nothing
+    wider than the page (issue 12, print)."""
+    from households.models import Household
+
+    login("leader")
+    household = Household.objects.filter(commune__code="21484").first()
+    page.set_viewport_size({"width": 794, "height": 1123})
+    page.emulate_media(media="print")
+    for url in (f"/chi-tieu/?round={demo.pk}", f"/ho/{household.pk}/"):
+        page.goto(f"{live_server.url}{url}")
+        assert not page.locator("nav.navbar").is_visible(), url
+        assert page.locator(".btn:visible, form:visible").count() == 0, url
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 794, (url, width)
+        assert page.locator("h1").first.is_visible(), url
