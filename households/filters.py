@@ -146,9 +146,12 @@ class SurveyFilter(filters.FilterSet):
         term = value.strip()
         if not term:
             return queryset
-        match = Q(household__code__startswith=term) | Q(
-            household__head_name_folded__contains=fold(term)
-        )
+        # A code by its start, or by any part of 3 characters or more ("09101" of
+        # "21484-09101"): served by the B-tree and the code's trigram index (migration 0009).
+        code = Q(household__code__startswith=term)
+        if len(term) >= 3:
+            code |= Q(household__code__contains=term)
+        match = code | Q(household__head_name_folded__contains=fold(term))
         if CITIZEN_ID.fullmatch(term):
             match |= Exists(
                 Member.objects.filter(

@@ -575,3 +575,15 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.user} · {self.at:%d/%m/%Y %H:%M}"
+
+
+class HouseholdCodeSequence(models.Model):
+    """The last number the portal gave a household code in a commune (``services.codes``): codes
+    are "<commune code>-<5 digits>", counted up with one atomic UPDATE … RETURNING, so two
+    officers registering at once never get the same code."""
+
+    commune = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="+")
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.commune_id}: {self.last}"

@@ -37,7 +37,15 @@ class CommuneChoiceField(forms.ModelChoiceField):
 
 class HouseholdCreateForm(HouseholdForm):
     commune = CommuneChoiceField(label=_("Xã"), queryset=Unit.objects.none())
-    code = _model_field(Household, "code", help_text=_("Mã hộ trong sổ theo dõi của xã."))
+    code = _model_field(
+        Household,
+        "code",
+        required=False,
+        help_text=_(
+            "Để trống: cổng tự cấp mã theo xã (mã xã - số thứ tự). Hộ đã có mã trong sổ giấy "
+            "của xã thì nhập mã đó."
+        ),
+    )
     arrival = forms.ChoiceField(
         label=_("Lý do bổ sung vào danh sách"),
         choices=choices.Arrival.choices,

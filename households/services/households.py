@@ -37,7 +37,7 @@ def household_create(
     *,
     by,
     commune: Unit,
-    code: str,
+    code: str = "",
     village: str,
     members: list[Mapping[str, Any]],
     arrival: str = "new",
@@ -47,7 +47,12 @@ def household_create(
     _require(by, commune, Capability.ENTER)
     today = timezone.localdate()
     _check_members(members, today)
-    if Household.objects.filter(code=code).exists():
+    code = (code or "").strip()
+    if not code:  # the portal gives the next code of the commune (services.codes)
+        from .codes import household_code_next
+
+        code = household_code_next(commune)
+    elif Household.objects.filter(code=code).exists():
         raise ValidationError({"code": _("Mã hộ %(code)s đã tồn tại.") % {"code": code}})
     household = Household(commune=commune, code=code, village=village, **flags)
     _sync_head(household, members)
