@@ -104,19 +104,7 @@ class AverageLivingRequestAdmin(admin.ModelAdmin):
     search_fields = ("household__code", "household__head_name")
     raw_id_fields = ("household", "decided_by", "created_by")
     list_select_related = ("household", "round", "decided_by")
-    readonly_fields = (
-        "household",
-        "round",
-        "requested_on",
-        "income_12_months",
-        "member_count",
-        "decision",
-        "decided_by",
-        "decided_on",
-        "reason",
-        "created_by",
-        "created_at",
-    )
+    readonly_fields = (*list_display, "reason", "created_by", "created_at")
 
     def has_add_permission(self, request):
         return False

@@ -73,6 +73,7 @@ def _officer(request, scope) -> list[Item]:
         CommuneSubmission,
         RoundStatus,
         SubmissionAction,
+        SubmissionEvent,
         SubmissionStatus,
         Survey,
         SurveyStatus,
@@ -105,19 +106,30 @@ def _officer(request, scope) -> list[Item]:
                 _q(reverse("household_list"), round=row["round_id"], status="pending"),
             )
         )
-    returned = CommuneSubmission.objects.filter(
-        commune_id__in=communes, status=SubmissionStatus.RETURNED, round__status=RoundStatus.OPEN
-    ).select_related("round", "commune")
+    last_return = SubmissionEvent.objects.filter(
+        submission=OuterRef("pk"), action=SubmissionAction.RETURN
+    ).order_by("-at")
+    returned = (
+        CommuneSubmission.objects.filter(
+            commune_id__in=communes,
+            status=SubmissionStatus.RETURNED,
+            round__status=RoundStatus.OPEN,
+        )
+        .select_related("round", "commune")
+        .annotate(
+            returned_at=Subquery(last_return.values("at")[:1]),
+            comment=Subquery(last_return.values("comment")[:1]),
+        )
+    )  # one query, whatever the number of returned communes
     for sub in returned:
-        last = sub.events.filter(action=SubmissionAction.RETURN).order_by("-at").first()
         items.append(
             Item(
                 1,
                 _("Huyện trả lại kết quả của %(commune)s (%(round)s)")
                 % {"commune": sub.commune.label, "round": sub.round},
                 reverse("commune_round", args=[sub.round_id, sub.commune_id]),
-                detail=last.comment if last else "",
-                since=last.at if last else None,
+                detail=sub.comment or "",
+                since=sub.returned_at,
                 urgent=True,
             )
         )

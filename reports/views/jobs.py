@@ -11,8 +11,6 @@ from django.views.decorators.http import require_http_methods
 
 from .. import jobs
 
-job_get_for_user = jobs.job_get_for_user
-
 
 @login_required
 @require_http_methods(["GET"])
@@ -28,7 +26,7 @@ def job_list(request):
 @login_required
 @require_http_methods(["GET"])
 def job_detail(request, pk: int):
-    job = job_get_for_user(request.user, pk)
+    job = jobs.job_get_for_user(request.user, pk)
     if job.kind == "import" and not request.headers.get("HX-Request"):
         return redirect("import_detail", pk=job.pk)  # errors, preview and confirm live there
     if request.headers.get("HX-Request"):
@@ -39,7 +37,7 @@ def job_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET"])
 def job_download(request, pk: int, which: str):
-    job = job_get_for_user(request.user, pk)
+    job = jobs.job_get_for_user(request.user, pk)
     field = {"ket-qua": job.result, "tep-goc": job.source}.get(which)
     if not field:
         raise Http404
@@ -54,7 +52,7 @@ def job_download(request, pk: int, which: str):
 @require_http_methods(["POST"])
 def job_retry(request, pk: int):
     """The owner restarts a failed job (``reports.jobs.retry``)."""
-    job = job_get_for_user(request.user, pk)
+    job = jobs.job_get_for_user(request.user, pk)
     try:
         job = jobs.retry(by=request.user, job=job)
     except ValidationError as error:
