@@ -123,6 +123,12 @@ def user_scope(user, day: dt.date | None = None) -> Scope:
     )
 
 
+def staff_administrator(user) -> bool:
+    """An active staff account with the administrator's role today: the admin's read-only pages
+    of the outboxes (jobs, e-mails) open to it without model permissions."""
+    return user.is_active and user.is_staff and user_scope(user).can(Capability.ADMINISTER)
+
+
 def _minimal(paths: set[str]) -> set[str]:
     """Drop paths that lie under another path of the set (fewer OR terms in the SQL)."""
     ordered = sorted(paths, key=len)

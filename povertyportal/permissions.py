@@ -547,6 +547,14 @@ TABLE: dict[str, Row] = {
             "POST": "login 200   200   200   200   200   200",
         },
     ),
+    # Every user's own e-mail choices; an empty POST is a valid form (everything off).
+    "notification_settings": _r(
+        writes="officer district leader admin outsider outsider_district",
+        expect={
+            "GET":  "login 200   200   200   200   200   200",
+            "POST": "login 302   302   302   302   302   302",
+        },
+    ),
     "password_change_done": _r(
         expect={
             "GET":  "login 200   200   200   200   200   200",

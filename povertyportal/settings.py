@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "projects",
     "indicators",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +261,32 @@ REPORTS_RETENTION_DAYS = env.int("REPORTS_RETENTION_DAYS", default=30)
 CELERY_BEAT_SCHEDULE["reports-retention"] = {
     "task": "reports.tasks.files_expire_task",
     "schedule": crontab(hour=2, minute=15),
+}
+
+# --- E-mail notifications (notifications/) ----------------------------------------------------
+# Off by default per user (their "Thông báo qua thư" page). Without EMAIL_HOST the messages go to
+# the console (the embedded default: the log shows what would be sent); with EMAIL_HOST they go
+# through that SMTP server. PORTAL_URL is the address the links in the messages start with.
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # a mail server that hangs holds no worker
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cổng giảm nghèo <noreply@localhost>")
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+CELERY_BEAT_SCHEDULE["notifications-send"] = {
+    "task": "notifications.tasks.notices_send_task",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["notifications-digest"] = {
+    "task": "notifications.tasks.notices_digest_task",
+    "schedule": crontab(hour=6, minute=30),
 }
 
 # --- Security -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ indexed query over the user's scope, so the home page stays fast at province sca
   first, with how long they have waited.
 - Provincial leader (SEE): targets missed or at risk; communes whose results are not accepted yet.
 - Administrator (ADMINISTER): failed or stuck jobs, failed rollup runs, the age of the last rollup
-  and the communes waiting for one.
+  and the communes waiting for one, e-mails that could not be sent.
 """
 
 from __future__ import annotations
@@ -60,6 +60,14 @@ def for_request(request) -> list[Item]:
     if scope.can(Capability.ADMINISTER):
         items += _administrator()
     return [i for i in items if i.count]
+
+
+def for_user(user) -> list[Item]:
+    """The same list outside a request (the daily e-mail digest): the request only lends its
+    user and caches the scope."""
+    from types import SimpleNamespace
+
+    return for_request(SimpleNamespace(user=user))
 
 
 def _q(url: str, **params) -> str:
@@ -340,6 +348,23 @@ def _administrator() -> list[Item]:
                 ),
                 since=last,
                 urgent=stale,
+            )
+        )
+    from notifications.services import failed_count
+
+    mails = failed_count()
+    if mails:
+        items.append(
+            Item(
+                mails,
+                ngettext(
+                    "%(n)s thư thông báo không gửi được",
+                    "%(n)s thư thông báo không gửi được",
+                    mails,
+                )
+                % {"n": mails},
+                reverse("admin:notifications_notice_changelist") + "?sent_at__isempty=1",
+                urgent=True,
             )
         )
     return items

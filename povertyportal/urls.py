@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("indicators.urls")),
     path("", include("reports.urls")),
+    path("", include("notifications.urls")),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

@@ -3,14 +3,9 @@ home page's to-do list links here). Users retry their own jobs from "Báo cáo c
 
 from django.contrib import admin
 
-from areas.scope import Capability, user_scope
+from areas.scope import staff_administrator
 
 from .models import Job
-
-
-def _administers(request) -> bool:
-    user = request.user
-    return user.is_active and user.is_staff and user_scope(user).can(Capability.ADMINISTER)
 
 
 @admin.register(Job)
@@ -23,10 +18,10 @@ class JobAdmin(admin.ModelAdmin):
     list_select_related = ("owner",)
 
     def has_module_permission(self, request):
-        return _administers(request) or super().has_module_permission(request)
+        return staff_administrator(request.user) or super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return _administers(request) or super().has_view_permission(request, obj)
+        return staff_administrator(request.user) or super().has_view_permission(request, obj)
 
     def has_add_permission(self, request):
         return False

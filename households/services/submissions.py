@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from areas.models import Unit
 from areas.scope import Capability
+from notifications.services import submission_changed
 
 from ..models import (
     CommuneSubmission,
@@ -36,6 +37,7 @@ def _event(sub: CommuneSubmission, action: str, by, comment: str, status: str):
     sub.save()
     SubmissionEvent.objects.create(submission=sub, action=action, by=by, comment=comment)
     _results_changed(sub.round, sub.commune)  # provisional vs official figures
+    submission_changed(submission=sub, action=action, by=by, comment=comment)  # e-mails
     return sub
 
 

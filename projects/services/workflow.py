@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from notifications.services import project_changed
+
 from .. import rules
 from ..choices import Action, Rating
 from ..models import Project, ProjectEvaluation
@@ -63,6 +65,7 @@ def _take(by, project: Project, action: str, comment: str) -> tuple[Project, str
 def _finish(project: Project, action: str, by, source: str, comment: str, **decision) -> Project:
     project.save()
     record_step(project, action=action, by=by, from_status=source, comment=comment, **decision)
+    project_changed(project=project, action=action, by=by, comment=comment)  # e-mails
     if (source in LOCKED) != (project.status in LOCKED):  # counted as approved from now on
         program_changed(communes=project.communes.values_list("pk", flat=True))
     return project

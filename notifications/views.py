@@ -1,0 +1,34 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .forms import NotificationSettingForm
+from .services import setting_for, setting_save
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    """The user's own e-mail choices (off until they turn them on)."""
+    setting = setting_for(request.user)
+    initial = {
+        "email": request.user.email,
+        "on_events": setting.on_events,
+        "daily_digest": setting.daily_digest,
+    }
+    form = NotificationSettingForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            setting_save(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Đã lưu cài đặt thông báo."))
+            return redirect("notification_settings")
+    return render(request, "notifications/settings.html", {"form": form})
