@@ -58,6 +58,7 @@ from households.models import (
     Survey,
 )
 from households.standards import standard_for_year
+from households.timetable import default_dues
 
 from .common import ACCEPTED_COMMUNES, BLOCK, DEMO_COMMUNE, OPEN_YEAR, TZ, YEARS, round_day
 from .load import (
@@ -203,12 +204,14 @@ def _rounds_create(ids: dict[int, int] | None = None) -> dict[int, ReviewRound]:
     rounds = {}
     for year in YEARS:
         closed = year != OPEN_YEAR
+        starts_on, ends_on = round_day(year), dt.date(year, 12, 14)
         rounds[year] = ReviewRound.objects.create(
             **({"id": ids[year]} if ids else {}),
             year=year,
             kind=RoundKind.PERIODIC,
-            starts_on=round_day(year),
-            ends_on=dt.date(year, 12, 14),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            **default_dues(RoundKind.PERIODIC, starts_on, ends_on),
             standard=standard_for_year(year).code,
             status=RoundStatus.CLOSED if closed else RoundStatus.OPEN,
             closed_at=dt.datetime(year, 12, 20, 17, 0, tzinfo=TZ) if closed else None,
@@ -217,7 +220,8 @@ def _rounds_create(ids: dict[int, int] | None = None) -> dict[int, ReviewRound]:
 
 
 def _submissions_create(round_: ReviewRound, users: dict) -> int:
-    """The finished communes of former Ba Tơ: submitted, then accepted by the district staff."""
+    """The finished communes of former Ba Tơ: submitted before the commune due date, then
+    accepted by the district staff (on time: the round page shows them as such)."""
     reviewer = users.get("canbo.huyen") or users.get("quantri")
     if reviewer is None:
         return 0
@@ -232,8 +236,8 @@ def _submissions_create(round_: ReviewRound, users: dict) -> int:
             round=round_, commune=commune, status=SubmissionStatus.ACCEPTED
         )
         for action, by, day, comment in (
-            (SubmissionAction.SUBMIT, submitter, 16 + 2 * created, ""),
-            (SubmissionAction.ACCEPT, reviewer, 20 + 2 * created, "Đã kiểm tra, đạt yêu cầu."),
+            (SubmissionAction.SUBMIT, submitter, 6 + 2 * created, ""),
+            (SubmissionAction.ACCEPT, reviewer, 10 + 2 * created, "Đã kiểm tra, đạt yêu cầu."),
         ):
             event = SubmissionEvent.objects.create(
                 submission=sub, action=action, by=by, comment=comment
@@ -246,8 +250,9 @@ def _submissions_create(round_: ReviewRound, users: dict) -> int:
 
 def _closed_submissions_create(rounds: dict[int, ReviewRound], users: dict) -> int:
     """A closed round was closed after every commune's result was accepted: each commune with
-    entries in a closed round gets its accepted submission, submitted on 1 December and accepted
-    on 10 December (two inserts and two updates a round, whatever the number of communes)."""
+    entries in a closed round gets its accepted submission, submitted five days before the
+    commune due date and accepted five days before the district due date (two inserts and two
+    updates a round, whatever the number of communes)."""
     reviewer = users.get("canbo.huyen") or users.get("quantri")
     if reviewer is None:
         return 0
@@ -261,12 +266,16 @@ def _closed_submissions_create(rounds: dict[int, ReviewRound], users: dict) -> i
             for c in sorted(set(communes))
         )
         submitter = users.get("quantri") or reviewer
-        steps = ((SubmissionAction.SUBMIT, submitter, 1), (SubmissionAction.ACCEPT, reviewer, 10))
+        five = dt.timedelta(days=5)
+        steps = (
+            (SubmissionAction.SUBMIT, submitter, round_.commune_due - five),
+            (SubmissionAction.ACCEPT, reviewer, round_.district_due - five),
+        )
         for action, by, day in steps:
             SubmissionEvent.objects.bulk_create(
                 SubmissionEvent(submission=sub, action=action, by=by) for sub in subs
             )
-            at = dt.datetime(year, 12, day, 9, 30, tzinfo=TZ)
+            at = dt.datetime(day.year, day.month, day.day, 9, 30, tzinfo=TZ)
             SubmissionEvent.objects.filter(submission__round=round_, action=action).update(at=at)
         created += len(subs)
     return created

@@ -47,6 +47,10 @@ class ReviewRound(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN
     )
+    # The timetable (households/timetable.py): editable by administrators on the round's page.
+    commune_due = models.DateField(_("hạn xã gửi kết quả lên huyện"))
+    district_due = models.DateField(_("hạn huyện tiếp nhận kết quả của xã"))
+    province_due = models.DateField(_("hạn tỉnh tổng hợp, báo cáo"))
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -61,12 +65,34 @@ class ReviewRound(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")), name="round_dates_ordered"
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    commune_due__gte=F("starts_on"),
+                    district_due__gte=F("commune_due"),
+                    province_due__gte=F("district_due"),
+                    ends_on__gte=F("province_due"),
+                ),
+                name="round_dues_ordered",
+                violation_error_message=_(
+                    "Các hạn phải theo thứ tự trong thời gian của đợt: ngày bắt đầu ≤ hạn xã gửi "
+                    "≤ hạn huyện tiếp nhận ≤ hạn tỉnh tổng hợp ≤ ngày kết thúc."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         if self.kind == RoundKind.PERIODIC:
             return _("Rà soát định kỳ năm %(year)s") % {"year": self.year}
         return _("Rà soát thường xuyên %(month)s") % {"month": self.starts_on.strftime("%m/%Y")}
+
+    def save(self, *args, **kwargs):
+        # A round created without a timetable (the demo, tests, imports) gets the default one.
+        from .timetable import default_dues
+
+        for field, day in default_dues(self.kind, self.starts_on, self.ends_on).items():
+            if getattr(self, field) is None:
+                setattr(self, field, day)
+        super().save(*args, **kwargs)
 
     @property
     def reference_date(self):

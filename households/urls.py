@@ -29,6 +29,7 @@ urlpatterns = [
     path("dot-ra-soat/mo/", review.round_open, name="round_open"),
     path("dot-ra-soat/<int:pk>/dong/", review.round_close, name="round_close"),
     path("dot-ra-soat/<int:pk>/", review.round_detail, name="round_detail"),
+    path("dot-ra-soat/<int:pk>/thoi-han/", review.round_timetable, name="round_timetable"),
     path(
         "dot-ra-soat/<int:round_pk>/xa/<int:commune_pk>/",
         review.commune_round,

@@ -234,6 +234,13 @@ TABLE: dict[str, Row] = {
             "POST": "login 405   405   405   405   405   405",
         },
     ),
+    "round_timetable": _r(
+        kwargs={"pk": "round"},
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": "login 403   403   403   200   403   403",
+        },
+    ),
     "commune_round": _r(
         kwargs={"round_pk": "round", "commune_pk": "commune"},
         expect={

@@ -4,11 +4,16 @@ Each app says what is waiting for the user in its own selectors; this module onl
 together in the order a working day needs them (what others wait for first). Every count is one
 indexed query over the user's scope, so the home page stays fast at province scale.
 
-- Commune officer (ENTER): pending surveys per open round; commune results returned by the
-  district, with its comment; projects returned; imports waiting for confirmation.
-- District staff (REVIEW): commune results to accept and projects to appraise or approve, oldest
+- Commune officer (ENTER): pending surveys per open round; the round's due date for sending the
+  commune's results, with the days left (or late); commune results returned by the district,
+  with its comment; projects returned; imports waiting for confirmation.
+- District staff (REVIEW): commune results to accept (with the district due date) and communes
+  late to send theirs (past the commune due date), projects to appraise or approve, oldest
   first, with how long they have waited.
-- Provincial leader (SEE): targets missed or at risk; communes whose results are not accepted yet.
+- Provincial leader (SEE): targets missed or at risk; communes whose results are not accepted yet
+  (urgent once the district due date has passed).
+
+Due dates are compared with ``today`` (the local date; an argument so tests fix it).
 - Administrator (ADMINISTER): failed or stuck jobs, failed rollup runs, the age of the last rollup
   and the communes waiting for one, e-mails that could not be sent.
 """
@@ -44,19 +49,25 @@ class Item:
         return max((timezone.now() - self.since).days, 0)
 
 
-def for_request(request) -> list[Item]:
+def local_today() -> dt.date:
+    """Today's date where the portal is (the day due dates are compared with)."""
+    return timezone.localdate()
+
+
+def for_request(request, today: dt.date | None = None) -> list[Item]:
     scope = request_scope(request)
+    today = today or local_today()
     items: list[Item] = []
     if scope.can(Capability.ENTER):
-        items += _officer(request, scope)
+        items += _officer(request, scope, today)
     if scope.can(Capability.REVIEW):
-        items += _reviewer(request, scope)
+        items += _reviewer(request, scope, today)
     if (
         scope.can(Capability.SEE)
         and not scope.can(Capability.ENTER)
         and not scope.can(Capability.REVIEW)
     ):
-        items += _leader(request, scope)
+        items += _leader(request, scope, today)
     if scope.can(Capability.ADMINISTER):
         items += _administrator()
     return [i for i in items if i.count]
@@ -76,7 +87,60 @@ def _q(url: str, **params) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _officer(request, scope) -> list[Item]:
+def _day(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _round_label(round_) -> str:
+    """ "đợt 2026" for the periodic round, "đợt thường xuyên 10/2026" for a monthly one."""
+    if round_.kind == "periodic":
+        return _("đợt %(year)s") % {"year": round_.year}
+    return _("đợt thường xuyên %(month)s") % {"month": round_.starts_on.strftime("%m/%Y")}
+
+
+def _open_rounds():
+    from households.models import ReviewRound, RoundStatus
+
+    return list(ReviewRound.objects.filter(status=RoundStatus.OPEN).order_by("starts_on"))
+
+
+def _commune_deadlines(scope, today: dt.date) -> list[Item]:
+    """The officer's commune step: per open round, the communes whose results are not sent yet
+    (open or returned), the due date and the days left, or late."""
+    from households.progress import DONE_STATUSES, communes_behind
+
+    communes = scope.communes(Capability.ENTER)
+    items = []
+    for round_ in _open_rounds():
+        behind = [r["commune_id"] for r in communes_behind(round_, communes, not_in=DONE_STATUSES)]
+        if not behind:
+            continue
+        n, due = len(behind), round_.commune_due
+        days = (due - today).days
+        url = (
+            reverse("commune_round", args=[round_.pk, behind[0]])
+            if n == 1
+            else reverse("round_detail", args=[round_.pk])  # late communes come first
+        )
+        if days >= 0:
+            text = _("Hạn gửi kết quả %(round)s lên huyện: %(due)s") % {
+                "round": _round_label(round_), "due": _day(due)
+            }  # fmt: skip
+            detail = (
+                ngettext("Còn %(days)s ngày.", "Còn %(days)s ngày.", days) % {"days": days}
+                if days
+                else _("Hôm nay là hạn cuối.")
+            )
+        else:
+            text = _("Quá hạn gửi kết quả %(round)s lên huyện (hạn %(due)s)") % {
+                "round": _round_label(round_), "due": _day(due)
+            }  # fmt: skip
+            detail = ngettext("Trễ %(days)s ngày.", "Trễ %(days)s ngày.", -days) % {"days": -days}
+        items.append(Item(n, text, url, detail=detail, urgent=days <= 0))
+    return items
+
+
+def _officer(request, scope, today: dt.date) -> list[Item]:
     from households.models import (
         CommuneSubmission,
         RoundStatus,
@@ -114,6 +178,7 @@ def _officer(request, scope) -> list[Item]:
                 _q(reverse("household_list"), round=row["round_id"], status="pending"),
             )
         )
+    items += _commune_deadlines(scope, today)
     last_return = SubmissionEvent.objects.filter(
         submission=OuterRef("pk"), action=SubmissionAction.RETURN
     ).order_by("-at")
@@ -167,13 +232,14 @@ def _officer(request, scope) -> list[Item]:
     return items
 
 
-def _reviewer(request, scope) -> list[Item]:
+def _reviewer(request, scope, today: dt.date) -> list[Item]:
     from households.models import (
         CommuneSubmission,
         SubmissionAction,
         SubmissionEvent,
         SubmissionStatus,
     )
+    from households.progress import DONE_STATUSES, communes_behind
     from projects.selectors.projects import project_queue_for_user
 
     communes = scope.communes(Capability.REVIEW).values("pk")
@@ -184,13 +250,14 @@ def _reviewer(request, scope) -> list[Item]:
     submitted = (
         CommuneSubmission.objects.filter(commune_id__in=communes, status=SubmissionStatus.SUBMITTED)
         .annotate(sent=Subquery(sent.values("at")[:1]))
-        .values_list("round_id", "round__year", "sent")
+        .values_list("round_id", "round__year", "round__district_due", "sent")
     )  # a few hundred rows at most: one per commune waiting
-    by_round: dict[tuple[int, int], list] = {}
-    for round_id, year, at in submitted:
-        by_round.setdefault((round_id, year), []).append(at)
-    for (round_id, year), times in sorted(by_round.items(), key=lambda kv: min(kv[1])):
+    by_round: dict[tuple[int, int, dt.date], list] = {}
+    for round_id, year, due, at in submitted:
+        by_round.setdefault((round_id, year, due), []).append(at)
+    for (round_id, year, due), times in sorted(by_round.items(), key=lambda kv: min(kv[1])):
         n = len(times)
+        late = today > due
         items.append(
             Item(
                 n,
@@ -201,9 +268,35 @@ def _reviewer(request, scope) -> list[Item]:
                 )
                 % {"n": n, "year": year},
                 _q(reverse("round_detail", args=[round_id]), status="submitted"),
+                detail=(
+                    _("Hạn huyện tiếp nhận: %(due)s, đã quá hạn.")
+                    if late
+                    else _("Hạn huyện tiếp nhận: %(due)s.")
+                )
+                % {"due": _day(due)},
                 since=min(times),
+                urgent=late,
             )
         )
+    for round_ in _open_rounds():
+        if today <= round_.commune_due:
+            continue
+        n = communes_behind(round_, scope.communes(Capability.REVIEW), not_in=DONE_STATUSES).count()
+        if n:
+            items.append(
+                Item(
+                    n,
+                    ngettext(
+                        "%(n)s xã quá hạn gửi kết quả %(round)s",
+                        "%(n)s xã quá hạn gửi kết quả %(round)s",
+                        n,
+                    )
+                    % {"n": n, "round": _round_label(round_)},
+                    reverse("round_detail", args=[round_.pk]),  # late communes come first
+                    detail=_("Hạn xã gửi kết quả: %(due)s.") % {"due": _day(round_.commune_due)},
+                    urgent=True,
+                )
+            )
     queue = project_queue_for_user(request_reach(request))
     row = queue.order_by().aggregate(n=Count("pk"), oldest=Min("submitted_at"))
     if row["n"]:
@@ -223,8 +316,9 @@ def _reviewer(request, scope) -> list[Item]:
     return items
 
 
-def _leader(request, scope) -> list[Item]:
-    from households.models import CommuneSubmission, RoundStatus, SubmissionStatus, Survey
+def _leader(request, scope, today: dt.date) -> list[Item]:
+    from households.models import RoundStatus, SubmissionStatus
+    from households.progress import communes_behind
     from indicators.freshness import dashboard_rounds_with_freshness
     from indicators.rules import Status
     from indicators.selectors import dashboard_round, target_rows
@@ -250,30 +344,32 @@ def _leader(request, scope) -> list[Item]:
                 )
             )
     for open_round in [r for r in rounds if r.status == RoundStatus.OPEN]:
-        with_entries = Survey.objects.filter(
-            round=open_round, commune_id__in=scope.communes().values("pk")
-        ).values("commune_id")
-        accepted = CommuneSubmission.objects.filter(
-            round=open_round, status=SubmissionStatus.ACCEPTED
-        ).values("commune_id")
-        n = (
-            with_entries.exclude(commune_id__in=accepted)
-            .order_by()
-            .values("commune_id")
-            .distinct()
-            .count()
-        )
+        n = communes_behind(
+            open_round, scope.communes(), not_in=(SubmissionStatus.ACCEPTED,)
+        ).count()
         if n:
+            due = open_round.district_due
+            late = today > due
+            text = (
+                ngettext(
+                    "%(n)s xã chưa được tiếp nhận kết quả đợt %(year)s, đã quá hạn huyện tiếp nhận",
+                    "%(n)s xã chưa được tiếp nhận kết quả đợt %(year)s, đã quá hạn huyện tiếp nhận",
+                    n,
+                )
+                if late
+                else ngettext(
+                    "%(n)s xã chưa được tiếp nhận kết quả đợt %(year)s",
+                    "%(n)s xã chưa được tiếp nhận kết quả đợt %(year)s",
+                    n,
+                )
+            )
             items.append(
                 Item(
                     n,
-                    ngettext(
-                        "%(n)s xã chưa được tiếp nhận kết quả đợt %(year)s",
-                        "%(n)s xã chưa được tiếp nhận kết quả đợt %(year)s",
-                        n,
-                    )
-                    % {"n": n, "year": open_round.year},
+                    text % {"n": n, "year": open_round.year},
                     reverse("round_detail", args=[open_round.pk]),
+                    detail=_("Hạn huyện tiếp nhận: %(due)s.") % {"due": _day(due)},
+                    urgent=late,
                 )
             )
     return items

@@ -35,6 +35,7 @@ from .rounds import (
     round_close,
     round_list_generate,
     round_open,
+    round_timetable_set,
 )
 from .submissions import (
     commune_accept,
@@ -75,6 +76,7 @@ __all__ = [
     "round_close",
     "round_list_generate",
     "round_open",
+    "round_timetable_set",
     "submission_for",
     "survey_save",
     "surveys_save_bulk",

@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..rules import transition
 from ..standards import PovertyClass, standard_for_year
+from ..timetable import STEPS, default_dues, timetable_errors
 from .common import (
     BATCH,
     ON_LIST,
@@ -42,11 +43,15 @@ def round_open(
     ends_on: dt.date,
     standard: str = "",
     standard_reason: str = "",
+    commune_due: dt.date | None = None,
+    district_due: dt.date | None = None,
+    province_due: dt.date | None = None,
 ) -> ReviewRound:
     """Open a review round. A periodic round puts every active household on its list.
 
     The standard follows the review year (standards.standard_for_year); an administrator may
-    apply another one only with a reason, which stays on the round.
+    apply another one only with a reason, which stays on the round. A due date left out takes
+    its default (households.timetable.default_dues).
     """
     if not user_scope(by).can(Capability.ADMINISTER):
         raise PermissionDenied
@@ -78,6 +83,14 @@ def round_open(
                 % {"year": year, "standard": in_force or "—"}
             }
         )
+    given = {"commune_due": commune_due, "district_due": district_due, "province_due": province_due}
+    dues = {
+        step: given[step] or default
+        for step, default in default_dues(kind, starts_on, ends_on).items()
+    }
+    errors = timetable_errors(starts_on=starts_on, ends_on=ends_on, **dues)
+    if errors:
+        raise ValidationError(errors)
     round_ = ReviewRound.objects.create(
         year=year,
         kind=kind,
@@ -85,6 +98,7 @@ def round_open(
         ends_on=ends_on,
         standard=standard,
         standard_reason=standard_reason,
+        **dues,
     )
     if kind == RoundKind.PERIODIC:
         round_list_generate(round_)
@@ -218,6 +232,31 @@ def households_apply_crosswalk(day: dt.date) -> int:
         if successor:
             moved += Household.objects.filter(commune=old).update(commune_id=successor)
     return moved
+
+
+@transaction.atomic
+def round_timetable_set(
+    *,
+    by,
+    round_: ReviewRound,
+    commune_due: dt.date,
+    district_due: dt.date,
+    province_due: dt.date,
+) -> ReviewRound:
+    """Change the due dates of an open round (administrators); they stay in order inside it."""
+    if not user_scope(by).can(Capability.ADMINISTER):
+        raise PermissionDenied
+    round_ = ReviewRound.objects.select_for_update().get(pk=round_.pk)
+    if not round_.is_open:
+        raise ValidationError(_("Đợt rà soát đã đóng: không thể đổi thời hạn."))
+    dues = {"commune_due": commune_due, "district_due": district_due, "province_due": province_due}
+    errors = timetable_errors(starts_on=round_.starts_on, ends_on=round_.ends_on, **dues)
+    if errors:
+        raise ValidationError(errors)
+    for step in STEPS:
+        setattr(round_, step, dues[step])
+    round_.save(update_fields=list(STEPS))
+    return round_
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -14,8 +15,8 @@ from areas.scope import Capability, request_scope, user_scope
 
 from .. import selectors, services
 from ..models import SubmissionStatus
-from ..progress import commune_progress
-from ..round_forms import RoundOpenForm, SubmissionCommentForm
+from ..progress import commune_progress, round_completeness
+from ..round_forms import RoundOpenForm, RoundTimetableForm, SubmissionCommentForm
 
 ACTIONS = {
     "submit": (services.commune_submit, Capability.ENTER),
@@ -69,21 +70,58 @@ def round_close(request, pk: int):
 @login_required
 @require_http_methods(["GET"])
 def round_detail(request, pk: int):
-    round_ = selectors.round_get(pk)
+    return _round_detail_render(request, selectors.round_get(pk))
+
+
+def _round_detail_render(request, round_, timetable_form=None):
+    """The round's page: its timetable and the completeness of every commune in the user's scope
+    (late communes first). ``timetable_form``: a bound form with errors to show again."""
     scope = user_scope(request.user, round_.reference_date)
     status = request.GET.get("status", "")
-    rows = commune_progress(round_, scope.communes(), status=status)
+    rows, summary = round_completeness(
+        round_, scope.communes(), today=timezone.localdate(), status=status
+    )
+    can_admin = request_scope(request).can(Capability.ADMINISTER)
+    if timetable_form is None and can_admin and round_.is_open:
+        timetable_form = RoundTimetableForm(
+            initial={
+                "commune_due": round_.commune_due,
+                "district_due": round_.district_due,
+                "province_due": round_.province_due,
+            }
+        )
     return render(
         request,
         "households/round_detail.html",
         {
             "round": round_,
             "rows": rows,
+            "summary": summary,
             "status": status,
             "statuses": SubmissionStatus.choices,
-            "can_admin": request_scope(request).can(Capability.ADMINISTER),
+            "can_admin": can_admin,
+            "timetable_form": timetable_form,
         },
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def round_timetable(request, pk: int):
+    """Administrators change the due dates of an open round; bad input shows the page again."""
+    round_ = selectors.round_get(pk)
+    if not request_scope(request).can(Capability.ADMINISTER):
+        raise PermissionDenied
+    form = RoundTimetableForm(request.POST)
+    if form.is_valid():
+        try:
+            services.round_timetable_set(by=request.user, round_=round_, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)  # a dict of field errors goes beside its fields
+        else:
+            messages.success(request, _("Đã cập nhật thời hạn của %(round)s.") % {"round": round_})
+            return redirect("round_detail", pk=round_.pk)
+    return _round_detail_render(request, round_, timetable_form=form)
 
 
 def _commune_in_scope(request, round_, commune_pk: int):

@@ -143,7 +143,7 @@ def test_closed_round_shows_real_states_and_counts_pending_entries_as_the_rollup
     row = body.split("Xã Ba Tơ", 1)[1].split("</tr>", 1)[0]
     assert "Đang nhập liệu" in row
     cells = [c.split(">", 1)[1].split("<", 1)[0].strip() for c in row.split("<td")[1:]]
-    assert cells[5:7] == ["1", "0"], row  # poor, near-poor
+    assert cells[6:8] == ["1", "0"], row  # poor, near-poor (after the share done column)
     body = client.get(reverse("round_detail", args=[last.pk])).content.decode()
     row = body.split("Xã Ba Tơ", 1)[1].split("</tr>", 1)[0]
     assert "Không gửi kết quả (đợt đã đóng)" in row and "Đang nhập liệu" not in row
