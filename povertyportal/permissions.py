@@ -292,6 +292,22 @@ TABLE: dict[str, Row] = {
                       "login 404   404   403   200   200   403"),
         },
     ),
+    "project_budget_totals": _r(
+        kwargs={"pk": "project"},
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+        },
+    ),
+    "project_budget_row": _r(
+        kwargs={"pk": "project"},
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+        },
+    ),
     "project_participants": _r(
         kwargs={"pk": "project"},
         writes="officer admin outsider",
