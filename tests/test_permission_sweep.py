@@ -1,8 +1,8 @@
 """The permission sweep: every URL of the portal × role × object inside/outside scope × method,
 against the table in ``povertyportal/permissions.py`` (rendered into ``docs/permissions.md``).
 
-65 URL patterns × 7 roles: 1344 requests (672 GET, 672 POST); 31 patterns are tried on an
-object inside and one outside the officer's scope, and with an unknown id (434 more requests).
+66 URL patterns × 7 roles: 1372 requests (686 GET, 686 POST); 32 patterns are tried on an
+object inside and one outside the officer's scope, and with an unknown id (448 more requests).
 Command: ``.venv/bin/python -m pytest tests/test_permission_sweep.py`` (about 50 s on SQLite,
 80 s on PostgreSQL; the same figures head ``docs/permissions.md``, and
 ``povertyportal.permissions.figures()`` counts them).

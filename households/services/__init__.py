@@ -33,6 +33,8 @@ from .rounds import (
     households_apply_crosswalk,
     list_entry,
     round_close,
+    round_entry_refusal,
+    round_household_add,
     round_list_generate,
     round_open,
 )
@@ -73,6 +75,8 @@ __all__ = [
     "personal_data_access_record",
     "rollups_batched",
     "round_close",
+    "round_entry_refusal",
+    "round_household_add",
     "round_list_generate",
     "round_open",
     "submission_for",
