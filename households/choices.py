@@ -159,3 +159,11 @@ class ExclusionReason(models.TextChoices):
     MERGED = "merged", _("Nhập vào hộ khác")
     DIED = "died", _("Thành viên duy nhất đã chết")
     OTHER = "other", _("Lý do khác")
+
+
+class EntryBasis(models.TextChoices):
+    """Why a household is put on a regular (monthly) round's list besides an arrival
+    (``Arrival``, which the entry keeps in its own field)."""
+
+    REQUEST = "request", _("Hộ có giấy đề nghị rà soát")
+    OFFICER = "officer", _("Cán bộ xã đề xuất")

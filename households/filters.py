@@ -21,10 +21,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Kind
-from areas.text import fold
 
 from . import choices
 from .models import Household, Member, SurveyDeprivation, SurveyStatus
+from .search import household_match
 from .selectors import RoundCommunes
 from .standards import Indicator, PovertyStandard
 
@@ -146,12 +146,7 @@ class SurveyFilter(filters.FilterSet):
         term = value.strip()
         if not term:
             return queryset
-        # A code by its start, or by any part of 3 characters or more ("09101" of
-        # "21484-09101"): served by the B-tree and the code's trigram index (migration 0009).
-        code = Q(household__code__startswith=term)
-        if len(term) >= 3:
-            code |= Q(household__code__contains=term)
-        match = code | Q(household__head_name_folded__contains=fold(term))
+        match = household_match(term)
         if CITIZEN_ID.fullmatch(term):
             match |= Exists(
                 Member.objects.filter(

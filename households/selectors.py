@@ -9,21 +9,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from areas.models import Unit
 from areas.scope import Capability, Scope, user_scope
 
+from .choices import POVERTY_CLASS
 from .models import (
     AverageLivingRequest,
     CommuneSubmission,
     Household,
+    HouseholdStatus,
     ReviewRound,
     RoundStatus,
     Survey,
     SurveyStatus,
 )
+from .search import household_match
 
 
 def household_list_for_user(scope: Scope) -> QuerySet[Household]:
@@ -235,3 +238,48 @@ def survey_last_surveyed_before(survey: Survey) -> Survey | None:
         .order_by("-round__starts_on")
         .first()
     )
+
+
+ENTRY_CANDIDATES = 20  # households shown by the picker of a regular round's list
+
+
+def round_entry_candidates(round_: ReviewRound, commune: Unit, search: str = "") -> list[Household]:
+    """Active households of ``commune`` (in the caller's scope) not on the round's list yet:
+    those matching ``search`` (code or head's name, as the list searches), else those that asked
+    to be reviewed. With the class of their latest entry. One query, at most ENTRY_CANDIDATES."""
+    latest = (
+        Survey.objects.filter(household=OuterRef("pk"))
+        .exclude(poverty_class="")
+        .order_by("-round__starts_on")
+        .values("poverty_class")[:1]
+    )
+    households = Household.objects.filter(commune=commune, status=HouseholdStatus.ACTIVE).exclude(
+        Exists(Survey.objects.filter(round=round_, household=OuterRef("pk")))
+    )
+    term = search.strip()
+    households = (
+        households.filter(household_match(term, ""))
+        if term
+        else households.filter(requested_review=True)
+    )
+    rows = list(
+        households.annotate(latest_class=Subquery(latest)).order_by("village", "code")[
+            :ENTRY_CANDIDATES
+        ]
+    )
+    labels = dict(POVERTY_CLASS)
+    for h in rows:
+        h.latest_label = labels.get(h.latest_class or "", "")
+    return rows
+
+
+def round_entry_household(commune: Unit, pk: int) -> Household:
+    """A household the officer picked for the list: active and of this commune, else 404."""
+    household = (
+        Household.objects.filter(pk=pk, commune=commune, status=HouseholdStatus.ACTIVE)
+        .select_related("commune")
+        .first()
+    )
+    if household is None:
+        raise Http404
+    return household

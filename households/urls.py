@@ -35,6 +35,11 @@ urlpatterns = [
         review.commune_round,
         name="commune_round",
     ),
+    path(  # before the actions: "them-ho" is not one of them
+        "dot-ra-soat/<int:round_pk>/xa/<int:commune_pk>/them-ho/",
+        review.round_household_add,
+        name="round_household_add",
+    ),
     path(
         "dot-ra-soat/<int:round_pk>/xa/<int:commune_pk>/<slug:action>/",
         review.commune_round_act,

@@ -249,6 +249,15 @@ TABLE: dict[str, Row] = {
             "POST": "login 405   405   405   405   405   405",
         },
     ),
+    "round_household_add": _r(
+        kwargs={"round_pk": "round", "commune_pk": "commune"},
+        expect={
+            "GET":  ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+            "POST": ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+        },
+    ),
     "commune_round_act": _r(
         kwargs={"round_pk": "round", "commune_pk": "commune"}, slugs={"action": "submit"},
         expect={
@@ -295,6 +304,22 @@ TABLE: dict[str, Row] = {
         expect={
             "GET":  ("login 200   403   403   200   404   404",
                       "login 404   404   403   200   200   403"),
+            "POST": ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+        },
+    ),
+    "project_budget_totals": _r(
+        kwargs={"pk": "project"},
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+        },
+    ),
+    "project_budget_row": _r(
+        kwargs={"pk": "project"},
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
             "POST": ("login 200   403   403   200   404   404",
                       "login 404   404   403   200   200   403"),
         },

@@ -123,18 +123,56 @@ def proposal_problems(p: Proposal) -> list[Problem]:
     return problems
 
 
+@dataclass(frozen=True)
+class BudgetTotals:
+    """The sums the budget step shows as the officer types and checks when it is saved.
+    A gap is the sum minus the total cost: negative when short, positive when over."""
+
+    total_cost: int
+    sources_total: int
+    items_total: int
+
+    @property
+    def sources_gap(self) -> int:
+        return self.sources_total - self.total_cost
+
+    @property
+    def items_gap(self) -> int:
+        return self.items_total - self.total_cost
+
+
+def budget_totals(
+    *, total_cost: int, sources: Mapping[str, int], item_amounts: Sequence[int]
+) -> BudgetTotals:
+    return BudgetTotals(
+        total_cost=total_cost, sources_total=sum(sources.values()), items_total=sum(item_amounts)
+    )
+
+
+def budget_sum_problems(totals: BudgetTotals) -> list[Problem]:
+    """The budget lines add up: the rule of the budget step (and of the checks at submission)."""
+    if totals.total_cost <= 0:
+        return [Problem("no_budget")]
+    problems = []
+    if totals.sources_gap:
+        problems.append(
+            Problem("sources_sum", {"sum": totals.sources_total, "total": totals.total_cost})
+        )
+    if totals.items_gap:
+        problems.append(
+            Problem("items_sum", {"sum": totals.items_total, "total": totals.total_cost})
+        )
+    return problems
+
+
 def budget_problems(
     *, total_cost: int, sources: Mapping[str, int], item_amounts: Sequence[int], cap: Decimal | None
 ) -> list[Problem]:
+    problems = budget_sum_problems(
+        budget_totals(total_cost=total_cost, sources=sources, item_amounts=item_amounts)
+    )
     if total_cost <= 0:
-        return [Problem("no_budget")]
-    problems = []
-    sources_total = sum(sources.values())
-    if sources_total != total_cost:
-        problems.append(Problem("sources_sum", {"sum": sources_total, "total": total_cost}))
-    items_total = sum(item_amounts)
-    if items_total != total_cost:
-        problems.append(Problem("items_sum", {"sum": items_total, "total": total_cost}))
+        return problems
     share = percent(sources.get("state_support", 0), total_cost)
     if cap is None:
         problems.append(Problem("no_cap"))

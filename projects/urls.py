@@ -11,6 +11,14 @@ urlpatterns = [
     path("du-an/de-xuat/", proposal.project_create, name="project_create"),
     path("du-an/<int:pk>/sua/", proposal.project_edit, name="project_edit"),
     path("du-an/<int:pk>/kinh-phi/", proposal.project_budget, name="project_budget"),
+    path(
+        "du-an/<int:pk>/kinh-phi/cong/",
+        proposal.project_budget_totals,
+        name="project_budget_totals",
+    ),
+    path(
+        "du-an/<int:pk>/kinh-phi/them-dong/", proposal.project_budget_row, name="project_budget_row"
+    ),
     path("du-an/<int:pk>/ho-tham-gia/", proposal.project_participants, name="project_participants"),
     # project.py: the project page and its actions
     path("du-an/<int:pk>/", project.project_detail, name="project_detail"),

@@ -1,8 +1,8 @@
 """The permission sweep: every URL of the portal × role × object inside/outside scope × method,
 against the table in ``povertyportal/permissions.py`` (rendered into ``docs/permissions.md``).
 
-65 URL patterns × 7 roles: 1316 requests (658 GET, 658 POST); 29 patterns are tried on an
-object inside and one outside the officer's scope, and with an unknown id (406 more requests).
+68 URL patterns × 7 roles: 1400 requests (700 GET, 700 POST); 32 patterns are tried on an
+object inside and one outside the officer's scope, and with an unknown id (448 more requests).
 Command: ``.venv/bin/python -m pytest tests/test_permission_sweep.py`` (about 50 s on SQLite,
 80 s on PostgreSQL; the same figures head ``docs/permissions.md``, and
 ``povertyportal.permissions.figures()`` counts them).

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from areas.models import Unit
 from areas.scope import Capability, user_scope
 
+from ..choices import Arrival, EntryBasis
 from ..models import (
     Household,
     HouseholdStatus,
@@ -30,7 +31,11 @@ from ..timetable import STEPS, default_dues, timetable_errors
 from .common import (
     BATCH,
     ON_LIST,
+    _require,
+    _require_unlocked,
+    _results_changed,
 )
+from .households import arrival_entry
 
 
 @transaction.atomic
@@ -189,6 +194,107 @@ def list_entry(
         "is_urban": is_urban,
         "member_count": persons,
     }
+
+
+ENTRY_BASES = (*EntryBasis.values, *Arrival.values)
+
+
+@transaction.atomic
+def round_household_add(
+    *, by, round_: ReviewRound, household: Household, basis: str, note: str = ""
+) -> Survey:
+    """Put one active household of the officer's commune on an open regular round's list.
+
+    ``basis``: the household's request or the officer's choice (``EntryBasis``), or an arrival
+    (``Arrival``: new, moved in, split, merged). The entry is the one the other services write:
+    an arrival's is ``arrival_entry`` (as ``household_create``), the others ``list_entry`` with
+    the request set (the household is on the list to be reviewed) and its latest class before
+    the round (a regular review compares with the latest entry, ``rules.transitions_across_
+    rounds``). The basis and the note go on the entry's history row (its change reason) with
+    the officer, since an entry has no note of its own; an arrival is also in ``arrival``.
+    """
+    commune = household.commune
+    _require(by, commune, Capability.ENTER)
+    if basis not in ENTRY_BASES:
+        raise ValidationError({"basis": _("Chọn căn cứ đưa hộ vào danh sách.")})
+    refusal = round_entry_refusal(round_)
+    if refusal:
+        raise ValidationError(refusal)
+    _require_unlocked(round_, commune)  # the commune's results sent or accepted
+    if household.status != HouseholdStatus.ACTIVE:
+        raise ValidationError(_("Hộ %(code)s không còn cư trú.") % {"code": household.code})
+    if not commune.is_valid_on(round_.reference_date):
+        raise ValidationError(
+            _("Xã của hộ %(code)s không còn hiệu lực ở ngày bắt đầu đợt.")
+            % {"code": household.code}
+        )
+    entries = Survey.objects.filter(household=household)
+    if entries.filter(round=round_).exists():
+        raise ValidationError(
+            _("Hộ %(code)s đã có trong danh sách đợt này.") % {"code": household.code}
+        )
+    other = entries.filter(round__status=RoundStatus.OPEN).select_related("round").first()
+    if other is not None:
+        # One open entry per household: a move or a survey acts on that entry.
+        raise ValidationError(
+            _(
+                "Hộ %(code)s đang có trong danh sách %(round)s (đợt đang mở): rà soát hộ trong "
+                "đợt đó."
+            )
+            % {"code": household.code, "round": other.round}
+        )
+    persons = household.members.filter(is_current=True).count()
+    if basis in Arrival.values:
+        fields = arrival_entry(
+            arrival=basis,
+            persons=persons,
+            is_ethnic_minority=household.is_ethnic_minority,
+            is_urban=commune.is_urban,
+        )
+    else:
+        latest = (
+            entries.filter(round__starts_on__lt=round_.starts_on)
+            .exclude(poverty_class="")
+            .order_by("-round__starts_on")
+            .values_list("poverty_class", flat=True)
+            .first()
+        )
+        fields = list_entry(
+            last=latest,
+            before=latest,
+            requested=True,
+            persons=persons,
+            is_ethnic_minority=household.is_ethnic_minority,
+            is_urban=commune.is_urban,
+        )
+    survey = Survey(household=household, round=round_, commune=commune, **fields)
+    label = dict(EntryBasis.choices) | dict(Arrival.choices)
+    survey._change_reason = entry_reason(str(label[basis]), note)
+    survey._history_user = by
+    survey.save()
+    _results_changed(round_, commune)
+    return survey
+
+
+def round_entry_refusal(round_: ReviewRound) -> str:
+    """Why no household can be put on this round's list by hand ("" when they can)."""
+    if round_.kind != RoundKind.REGULAR:
+        return _(
+            "Danh sách của đợt rà soát định kỳ do hệ thống lập khi mở đợt (hộ mới đăng ký được "
+            "thêm tự động): không thêm hộ bằng tay."
+        )
+    if not round_.is_open:
+        return _("Đợt rà soát %(round)s đã đóng.") % {"round": round_}
+    return ""
+
+
+NOTE_MAX = 60
+
+
+def entry_reason(basis_label: str, note: str) -> str:
+    """The change reason of the entry's history row (100 characters): basis, then the note."""
+    note = " ".join(note.split())[:NOTE_MAX]
+    return f"{basis_label}: {note}"[:100] if note else basis_label[:100]
 
 
 def _carried(current: str, previous: str | None) -> str:

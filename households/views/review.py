@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods
 from areas.scope import Capability, request_scope, user_scope
 
 from .. import selectors, services
-from ..models import SubmissionStatus
+from ..forms.round_entry import EntrySearchForm, RoundEntryForm
+from ..models import RoundKind, SubmissionStatus
 from ..progress import commune_progress, round_completeness
 from ..round_forms import RoundOpenForm, RoundTimetableForm, SubmissionCommentForm
 
@@ -90,19 +91,30 @@ def _round_detail_render(request, round_, timetable_form=None):
                 "province_due": round_.province_due,
             }
         )
-    return render(
-        request,
-        "households/round_detail.html",
-        {
-            "round": round_,
-            "rows": rows,
-            "summary": summary,
-            "status": status,
-            "statuses": SubmissionStatus.choices,
-            "can_admin": can_admin,
-            "timetable_form": timetable_form,
-        },
-    )
+    context = {
+        "round": round_,
+        "rows": rows,
+        "summary": summary,
+        "status": status,
+        "statuses": SubmissionStatus.choices,
+        "can_admin": can_admin,
+        "timetable_form": timetable_form,
+    }
+    if round_.kind == RoundKind.REGULAR:
+        context |= _regular_round(round_, scope, rows)
+    return render(request, "households/round_detail.html", context)
+
+
+REGULAR_LINKS = 10  # communes offered a direct "add a household" link on a regular round's page
+
+
+def _regular_round(round_, scope, rows: list[dict]) -> dict:
+    """A regular round lists only the communes with households on its list (a list is built
+    by hand, household by household), and offers the officer's communes a way to add one."""
+    rows[:] = [r for r in rows if r["total"] or r["excluded"]]
+    entering = list(scope.communes(Capability.ENTER).order_by("code")[: REGULAR_LINKS + 1])
+    can_add = round_.is_open and 0 < len(entering) <= REGULAR_LINKS
+    return {"regular_add_communes": entering if can_add else []}
 
 
 @login_required
@@ -150,6 +162,60 @@ def commune_round(request, round_pk: int, commune_pk: int):
             "form": SubmissionCommentForm(),
             "can_enter": scope.covers(commune, Capability.ENTER),
             "can_review": scope.covers(commune, Capability.REVIEW),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_household_add(request, round_pk: int, commune_pk: int):
+    """Put one of the commune's households on a regular round's list (officers of the
+    commune). The picker searches the commune's households not on the list yet."""
+    round_ = selectors.round_get(round_pk)
+    scope, commune = _commune_in_scope(request, round_, commune_pk)
+    if not scope.covers(commune, Capability.ENTER):
+        raise PermissionDenied
+    refusal = services.round_entry_refusal(round_)
+    data = request.POST if request.method == "POST" else None
+    form = RoundEntryForm(data)
+    search = EntrySearchForm(data or request.GET or None)
+    term = search.cleaned_data["q"] if search.is_valid() else ""
+    if data is not None and refusal:
+        form.add_error(None, refusal)
+    elif data is not None and form.is_valid():
+        # a household of another commune (or none): 404, whatever else was sent
+        household = selectors.round_entry_household(commune, form.cleaned_data["household"])
+        try:
+            services.round_household_add(
+                by=request.user,
+                round_=round_,
+                household=household,
+                basis=form.cleaned_data["basis"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            for message in _messages_of(error):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("Đã thêm hộ %(code)s vào danh sách %(round)s.")
+                % {"code": household.code, "round": round_},
+            )
+            return redirect("commune_round", round_pk=round_.pk, commune_pk=commune.pk)
+    return render(
+        request,
+        "households/round_household_add.html",
+        {
+            "round": round_,
+            "commune": commune,
+            "refusal": refusal,
+            "form": form,
+            "search": search,
+            "term": term,
+            "candidates": []
+            if refusal
+            else selectors.round_entry_candidates(round_, commune, term),
         },
     )
 

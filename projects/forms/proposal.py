@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .. import rules
 from ..choices import Category, GroupKind, ProjectForm, Sector
 from ..files import MINUTES_VALIDATORS
 from ..models import ProgramComponent
@@ -127,7 +128,10 @@ class ItemForm(forms.Form):
                 field.widget.attrs["aria-label"] = field.label
 
 
-ItemFormSet = forms.formset_factory(ItemForm, extra=2, can_delete=True)
+MAX_ITEMS = 100
+ItemFormSet = forms.formset_factory(
+    ItemForm, extra=1, can_delete=True, max_num=MAX_ITEMS, validate_max=True
+)
 
 
 def item_rows(formset) -> list[dict]:
@@ -137,6 +141,49 @@ def item_rows(formset) -> list[dict]:
         for f in formset.forms
         if f.cleaned_data and not f.cleaned_data.get("DELETE")
     ]
+
+
+def _unread(form, names) -> bool:
+    """Some of these fields hold something typed that is not a number."""
+    return any(name in form.errors and (form.data.get(form.add_prefix(name)) or "").strip()
+               for name in names)  # fmt: skip
+
+
+def typed_totals(form: BudgetForm, formset) -> tuple[rules.BudgetTotals, bool]:
+    """The budget step's sums as typed so far, by the same rule that the save checks
+    (``rules.budget_totals``); an amount that does not read as a number counts as 0, and the
+    second value says whether there was one. Deleted rows do not count. Validates both forms."""
+    form.is_valid()
+    formset.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    unread = _unread(form, ("total_cost", *SOURCES))
+    amounts = []
+    for f in formset.forms:
+        row = getattr(f, "cleaned_data", {})
+        if row.get("DELETE"):
+            continue
+        unread = unread or _unread(f, ("quantity", "unit_cost"))
+        if row.get("quantity") is not None and row.get("unit_cost") is not None:
+            amounts.append(rules.item_amount(row["quantity"], row["unit_cost"]))
+    totals = rules.budget_totals(
+        total_cost=data.get("total_cost") or 0,
+        sources={f: data.get(f) or 0 for f in SOURCES},
+        item_amounts=amounts,
+    )
+    return totals, unread
+
+
+def with_one_more_row(data, prefix: str = "items"):
+    """The POSTed data with one more (empty) row in the items formset."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        count = max(int(data.get(key, 0)), 0)
+    except ValueError:
+        count = 0
+    data[key] = str(min(count + 1, MAX_ITEMS))
+    data.setdefault(f"{prefix}-INITIAL_FORMS", "0")
+    return data
 
 
 class HouseholdSearchForm(forms.Form):

@@ -26,6 +26,7 @@ from ..models.project import SOURCES
 from .common import (
     bump_version,
     project_refresh,
+    raise_problems,
     record_step,
     require_communes,
     require_editable,
@@ -193,10 +194,21 @@ def project_budget_save(
     sources: Mapping[str, int],
     items: Iterable[Mapping[str, Any]],
 ) -> Project:
-    """Replace the budget split and the support items of a draft or returned proposal."""
+    """Replace the budget split and the support items of a draft or returned proposal.
+
+    Refused, with nothing written, when the lines do not add up to the total cost: the budget
+    step decides here, not only at submission (the checks there still catch drafts saved
+    before this rule, and amendments)."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     require_project(by, project, "edit")
     require_editable(project)
+    items = list(items)
+    totals = rules.budget_totals(
+        total_cost=int(total_cost),
+        sources={f: int(v) for f, v in sources.items()},
+        item_amounts=[row.amount for row in _items(items)],
+    )
+    raise_problems(rules.budget_sum_problems(totals))
     bump_version(project, expected_version)
     apply_budget(project, total_cost, sources, items)
     return project_refresh(project)

@@ -7,14 +7,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from areas.scope import Capability, request_reach
 from households.models import Household
 
-from .. import services
+from .. import rules, services
 from ..choices import Category
-from ..forms.proposal import BudgetForm, DossierForm, HouseholdSearchForm, ItemFormSet, item_rows
+from ..forms.proposal import (
+    BudgetForm,
+    DossierForm,
+    HouseholdSearchForm,
+    ItemFormSet,
+    item_rows,
+    typed_totals,
+    with_one_more_row,
+)
+from ..models.project import SOURCES
+from ..problems import problem_messages
 from ..selectors.households import household_candidates, households_chosen_for_project
 from ..selectors.projects import project_commune_choices, project_get_for_change
 from .common import add_errors
@@ -85,18 +95,56 @@ def project_edit(request, pk: int):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def project_budget(request, pk: int):
-    project = project_get_for_change(request_reach(request), pk, "edit")
+def _budget_forms(project, data):
     items = [
         {"name": i.name, "unit": i.unit, "quantity": i.quantity, "unit_cost": i.unit_cost}
         for i in project.items.all()
     ]
-    data = request.POST if request.method == "POST" else None
     form = BudgetForm(data, initial=BudgetForm.initial_for(project))
     formset = ItemFormSet(data, initial=items, prefix="items")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    return form, formset
+
+
+def _gap_line(label: str, value: int, gap: int) -> dict:
+    return {"label": label, "value": value, "gap": gap, "short": -gap if gap < 0 else 0}
+
+
+def _totals_context(totals: rules.BudgetTotals, unread: bool = False) -> dict:
+    """The sums of the budget step, the gaps and the reasons the step would refuse to save."""
+    return {
+        "totals": totals,
+        "lines": [
+            _gap_line(_("Cộng các nguồn vốn"), totals.sources_total, totals.sources_gap),
+            _gap_line(
+                _("Cộng thành tiền các nội dung hỗ trợ"), totals.items_total, totals.items_gap
+            ),
+        ],
+        "problems": problem_messages(rules.budget_sum_problems(totals)),
+        "unread": unread,
+    }
+
+
+def _saved_totals(project) -> rules.BudgetTotals:
+    return rules.budget_totals(
+        total_cost=project.total_cost,
+        sources={f: getattr(project, f) for f in SOURCES},
+        item_amounts=[i.amount for i in project.items.all()],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_budget(request, pk: int):
+    """Step 2. Saving refuses budget lines that do not add up to the total cost (the service
+    decides; the page re-renders what was typed with the reasons). "Add a row" without
+    JavaScript posts here too and only re-renders the form with one more row."""
+    project = project_get_for_change(request_reach(request), pk, "edit")
+    data = request.POST if request.method == "POST" else None
+    adding = data is not None and "add_row" in data
+    form, formset = _budget_forms(project, with_one_more_row(data) if adding else data)
+    if adding:  # show what was typed, without judging it yet
+        form = BudgetForm(initial={name: data.get(name, "") for name in form.fields})
+    if request.method == "POST" and not adding and form.is_valid() and formset.is_valid():
         try:
             services.project_budget_save(
                 by=request.user,
@@ -111,10 +159,34 @@ def project_budget(request, pk: int):
         else:
             messages.success(request, _("Đã lưu kinh phí. Bước 3: hộ tham gia."))
             return redirect("project_participants", pk=project.pk)
+    context = {"form": form, "formset": formset, "project": project, "step": 2, "quiet": adding}
+    if data is None:
+        context |= _totals_context(_saved_totals(project))
+    else:
+        context |= _totals_context(*typed_totals(*_budget_forms(project, data)))
+    return render(request, "projects/proposal_budget.html", context)
+
+
+@login_required
+@require_POST
+def project_budget_totals(request, pk: int):
+    """The live sums of the budget step as typed (htmx). Saves nothing."""
+    project = project_get_for_change(request_reach(request), pk, "edit")
+    context = _totals_context(*typed_totals(*_budget_forms(project, request.POST)))
+    return render(request, "projects/_budget_totals.html", context)
+
+
+@login_required
+@require_POST
+def project_budget_row(request, pk: int):
+    """The support items with one more empty row, keeping what was typed (htmx). Saves
+    nothing."""
+    project = project_get_for_change(request_reach(request), pk, "edit")
+    _form, formset = _budget_forms(project, with_one_more_row(request.POST))
     return render(
         request,
-        "projects/proposal_budget.html",
-        {"form": form, "formset": formset, "project": project, "step": 2},
+        "projects/_items_formset.html",
+        {"formset": formset, "project": project, "quiet": True},
     )
 
 

@@ -71,8 +71,13 @@ def journey(ba_to_households, page, login, live_server):
     )
     page.get_by_role("button", name="Lưu và sang bước 2").click()
 
+    # --- the budget: live sums by the server, a row added without reloading, a refusal -------
+    page.evaluate("window.notReloaded = true")  # gone if the page reloads
+    totals = page.get_by_test_id("budget-totals")
     page.get_by_label("Tổng kinh phí (đồng)").fill("100.000.000")
+    expect(totals.get_by_test_id("total-cost")).to_have_text("100.000.000 đồng")
     page.get_by_label("Ngân sách nhà nước hỗ trợ").fill("90.000.000")
+    expect(totals).to_contain_text("thiếu 10.000.000 đồng")  # sources short of the total
     page.get_by_label("Đối ứng bằng tiền").fill("10.000.000")
     for label in (
         "Đối ứng bằng hiện vật",
@@ -85,6 +90,26 @@ def journey(ba_to_households, page, login, live_server):
     page.locator("input[name='items-0-unit']").fill("con")
     page.locator("input[name='items-0-quantity']").fill("8")
     page.locator("input[name='items-0-unit_cost']").fill("12.500.000")
+    expect(totals).to_contain_text("Các khoản đã khớp với tổng kinh phí.")
+    # typing then adding a row at once: the sums still follow (neither request drops the other)
+    page.get_by_label("Nguồn khác").fill("1.000.000")
+    page.get_by_role("button", name="Thêm dòng").click()
+    expect(totals).to_contain_text("thừa 1.000.000 đồng")
+    page.get_by_label("Nguồn khác").fill("0")
+    page.locator("input[name='items-1-name']").fill("Thức ăn bổ sung")
+    page.locator("input[name='items-1-unit']").fill("kg")
+    page.locator("input[name='items-1-quantity']").fill("100")
+    page.locator("input[name='items-1-unit_cost']").fill("20.000")
+    expect(totals).to_contain_text("thừa 2.000.000 đồng")  # items over the total
+    expect(page.locator("input[name='items-0-unit_cost']")).to_have_value("12.500.000")
+    assert page.evaluate("window.notReloaded === true")
+    page.get_by_role("button", name="Lưu và sang bước 3").click()
+    expect(page.get_by_test_id("budget-errors")).to_contain_text(
+        "Cộng thành tiền các nội dung hỗ trợ (102.000.000 đồng) phải bằng tổng kinh phí"
+    )
+    expect(page.locator("input[name='items-1-name']")).to_have_value("Thức ăn bổ sung")
+    page.locator("input[name='items-1-DELETE']").check()  # fix: drop the extra row
+    expect(totals).to_contain_text("Các khoản đã khớp với tổng kinh phí.")
     page.get_by_role("button", name="Lưu và sang bước 3").click()
 
     page.get_by_label("Tìm hộ theo tên chủ hộ hoặc mã hộ").fill("Chủ hộ")

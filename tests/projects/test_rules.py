@@ -138,6 +138,17 @@ def test_no_budget_is_one_problem():
     assert codes(proposal(total_cost=0, sources={}, item_amounts=[])) == ["no_budget"]
 
 
+def test_budget_totals_and_gaps():
+    totals = rules.budget_totals(
+        total_cost=100, sources={"state_support": 60, "counterpart_cash": 30}, item_amounts=[70, 45]
+    )
+    assert (totals.sources_total, totals.items_total) == (90, 115)
+    assert (totals.sources_gap, totals.items_gap) == (-10, 15)  # short 10, over by 15
+    assert [p.code for p in rules.budget_sum_problems(totals)] == ["sources_sum", "items_sum"]
+    even = rules.budget_totals(total_cost=100, sources={"state_support": 100}, item_amounts=[100])
+    assert rules.budget_sum_problems(even) == []
+
+
 def test_item_amount_rounds_half_up_to_whole_dong():
     assert rules.item_amount(Decimal("2.5"), 3) == 8
     assert rules.item_amount(Decimal("10"), 1_500_000) == 15_000_000

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from projects import services
 from projects.models import ProgramComponent, ProjectAmendment, StateShareCap
+from projects.services.proposal import apply_budget
 from tests.projects.factories import (
     approved,
     budget,
@@ -106,15 +107,36 @@ def test_household_that_moved_away_fails_the_check_at_submission(cast, ba_to, me
     assert any(members[0].code in m and "không cư trú" in m for m in exc.value.messages)
 
 
-def test_budget_lines_must_add_up_at_submission(cast, ba_to, members):
+def test_budget_save_refuses_lines_that_do_not_add_up(cast, ba_to, members):
     project = proposal(cast.officer, [ba_to], members)
-    services.project_budget_save(
-        by=cast.officer,
-        project=project,
-        expected_version=None,
-        total_cost=100_000_000,
-        sources={"state_support": 50_000_000, "counterpart_cash": 40_000_000},
-        items=[{"name": "Giống", "unit": "kg", "quantity": Decimal("2.5"), "unit_cost": 1_000_000}],
+    version = project.version
+    with pytest.raises(ValidationError) as exc:
+        services.project_budget_save(
+            by=cast.officer,
+            project=project,
+            expected_version=version,
+            total_cost=100_000_000,
+            sources={"state_support": 50_000_000, "counterpart_cash": 40_000_000},
+            items=[
+                {"name": "Giống", "unit": "kg", "quantity": Decimal("2.5"), "unit_cost": 1_000_000}
+            ],
+        )
+    text = " ".join(exc.value.messages)
+    assert "Cộng các nguồn vốn (90.000.000 đồng) phải bằng tổng kinh phí (100.000.000 đồng)" in text
+    assert "Cộng thành tiền các nội dung hỗ trợ (2.500.000 đồng)" in text
+    project.refresh_from_db()  # nothing written, not even the version
+    assert project.version == version and project.state_support == 90_000_000
+    assert list(project.items.values_list("amount", flat=True)) == [100_000_000]
+
+
+def test_budget_lines_must_add_up_at_submission(cast, ba_to, members):
+    """A draft saved before the budget step checked its sums is still caught at submission."""
+    project = proposal(cast.officer, [ba_to], members)
+    apply_budget(
+        project,
+        100_000_000,
+        {"state_support": 50_000_000, "counterpart_cash": 40_000_000},
+        [{"name": "Giống", "unit": "kg", "quantity": Decimal("2.5"), "unit_cost": 1_000_000}],
     )
     with pytest.raises(ValidationError) as exc:
         services.project_submit(by=cast.officer, project=project)
