@@ -31,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Collection
 
 from django.db.models import Count, Q
+from django.utils.module_loading import import_string
 
 from areas.models import Unit
 from households.models import ReviewRound, Survey
@@ -41,6 +42,14 @@ from .rules import rate
 
 DISTINCT = ("projects_approved", "models_built", "models_replicated")  # counted once per owner
 STAFF = "staff_trained_share"
+# Other apps' measures per commune, as dotted paths of functions
+#   f(round_, communes: set[int], totals: {commune id: CommuneTotals.data})
+#       -> {indicator code: {commune id: (numerator, denominator or None)}}
+# added up over each owner's communes like the shares below: a None denominator makes a count
+# (the value is the summed numerator), otherwise a rate (summed numerator ÷ summed denominator).
+# Each function reads its own few rows (assignments, funds, visits …), never a pass over the
+# round's households; its app calls ``indicators.services.program_changed`` after a change.
+COMMUNE_MEASURES: tuple[str, ...] = ()
 
 
 def _project_pairs(round_: ReviewRound) -> dict[str, list[tuple[int, int]]]:
@@ -178,10 +187,18 @@ def program_values_store(
             c: (employed.get(c, 0), data.get("poor_or_near", 0)) for c, data in totals.items()
         },
     }
+    for path in COMMUNE_MEASURES:
+        shares |= import_string(path)(round_, every_commune, totals)
     shares = {code: by_commune for code, by_commune in shares.items() if code in indicators}
     for code, by_commune in shares.items():
+        counts = any(d is None for _n, d in by_commune.values())
         for owner, owner_communes in below.items():
             n = sum(by_commune.get(c, (0, 0))[0] for c in owner_communes)
+            if counts:
+                if n:
+                    values.append(_value(indicators[code], round_, owner, n, None, n,
+                                         computed_at))  # fmt: skip
+                continue
             d = sum(by_commune.get(c, (0, 0))[1] for c in owner_communes)
             if d:
                 values.append(_value(indicators[code], round_, owner, n, d, rate(n, d),

@@ -217,6 +217,23 @@ def rollup_commune(*, round_: ReviewRound, commune: Unit) -> RollupRun:
     return run
 
 
+def program_changed(
+    *, communes: Iterable[int] = (), households: Iterable[int] = (), staff: bool = False
+) -> None:
+    """After commit, recount the program indicators of these communes, of the communes of these
+    households' entries, and (``staff``) the staff-trained share. Called by the services whose
+    records feed program measures (projects, courses, employment, and ``COMMUNE_MEASURES`` in
+    ``indicators/program.py``); survey saves never do."""
+    from .tasks import program_refresh_task
+
+    communes, households = sorted(set(communes)), sorted(set(households))
+    if not communes and not households and not staff:
+        return
+    transaction.on_commit(
+        lambda: program_refresh_task.delay(communes, households, staff), robust=True
+    )
+
+
 def program_refresh(
     *, commune_ids: Iterable[int] = (), household_ids: Iterable[int] = (), staff: bool = False
 ) -> int:

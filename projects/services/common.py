@@ -6,13 +6,13 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas.models import Level, Unit
 from areas.scope import user_reach
+from indicators.services import program_changed  # noqa: F401 (the projects services call it)
 
 from .. import rules
 from ..models import ApprovalLevel, Project, ProjectStep, StateShareCap
@@ -23,22 +23,6 @@ from ..selectors.projects import project_can
 
 class ConcurrentEdit(ValidationError):
     """The project changed since the form was loaded (another tab or another officer)."""
-
-
-def program_changed(
-    *, communes: Iterable[int] = (), households: Iterable[int] = (), staff: bool = False
-) -> None:
-    """After commit, recount the program indicators of these communes, of the communes of these
-    households' entries, and (``staff``) the staff-trained share (indicators app). Survey saves
-    never do: only projects, courses and employment records change these figures."""
-    from indicators.tasks import program_refresh_task
-
-    communes, households = sorted(set(communes)), sorted(set(households))
-    if not communes and not households and not staff:
-        return
-    transaction.on_commit(
-        lambda: program_refresh_task.delay(communes, households, staff), robust=True
-    )
 
 
 def require_project(by, project: Project, action: str) -> None:
