@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import analysis
@@ -56,7 +57,9 @@ class AnalysisForm(forms.Form):
         self._rounds = {str(r.pk): r for r in rounds}
         self._round_list = list(rounds)
         self.fields["indicators"].choices = [(i.code, i.name) for i in indicators]
-        self.fields["rounds"].choices = [(str(r.pk), str(r)) for r in rounds]
+        self.fields["rounds"].choices = [
+            (str(r.pk), gettext("Năm %(year)s") % {"year": r.year}) for r in rounds
+        ]  # periodic rounds only: the year names them
         self.area_choices = list(areas)
 
     def clean_indicators(self):

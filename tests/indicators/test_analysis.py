@@ -22,6 +22,7 @@ from indicators import services
 from indicators.models import CommuneTotals, IndicatorValue, SavedAnalysis
 from tests.conftest import unit
 from tests.indicators.independent import expected_values, pct
+from tests.reports.conftest import media_root, review  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -355,3 +356,30 @@ def test_another_users_saved_analysis_is_a_404(client, cast, rounds):
     saved.refresh_from_db()
     assert saved.name == "Của tôi"
     assert "Của tôi" not in client.get(reverse("analysis")).content.decode()
+
+
+# --- across the 2025 reform ---------------------------------------------------------------------
+
+
+def test_rounds_across_the_reform_compare_former_districts_not_communes(client, cast, review):  # noqa: F811
+    """2024 (old tree) beside 2025 (new tree): former-district groups span both trees; the
+    province's total row follows province 51; communes are refused with a message."""
+    r24, r25 = review.r24, review.r25
+    params = {"indicators": ["poor_households"], "columns": "rounds", "rounds": [r24.pk, r25.pk]}
+    response = get(client, cast.leader, rows="group:former_district", **params)
+    table = response.context["table"]
+    by_label = cells(table)
+    ba_to = group("huyen-cu-535")
+    assert by_label[ba_to.name] == [
+        expected_values(r25, communes_of(ba_to, r25))["poor_households"],
+        IndicatorValue.objects.get(round=r24, group=ba_to, indicator__code="poor_households").value,
+    ]
+    old_province = unit("51", r24.reference_date)
+    assert by_label["Tỉnh Quảng Ngãi"][1] == (
+        IndicatorValue.objects.get(
+            round=r24, unit=old_province, indicator__code="poor_households"
+        ).value
+    )
+    response = get(client, cast.leader, rows="commune", **params)
+    assert response.context["table"] is None
+    assert "dùng địa giới khác nhau" in response.content.decode()
