@@ -23,7 +23,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,7 +34,7 @@ from areas.services import NEW_TREE_FROM
 from households.models import ReviewRound
 
 from . import rules, visibility
-from .models import Indicator, IndicatorValue
+from .models import CommuneTotals, Indicator, IndicatorValue
 from .rollups import _JSON, _q
 from .selectors import Owner, dashboard_rounds, owner_for
 
@@ -329,6 +329,13 @@ def analysis_build(user, spec: Spec) -> Table:
     indicators = indicators_for(spec.codes)
     table = Table(spec, owner, indicators, [], lines, total_rows=total_rows)
     table.hidden = total_rows - (len(lines) - 1)
+    if not total_rows and spec.rows != "children":
+        table.notes.append(
+            _(
+                "Không có hàng nào dưới địa bàn này theo cách chia đã chọn (từ 01/07/2025 không "
+                "còn cấp huyện: chọn các huyện cũ)."
+            )
+        )
     if spec.columns == "rounds":
         _by_rounds(table)
     else:
@@ -427,12 +434,10 @@ def _by_parts(table: Table, round_: ReviewRound) -> None:
                 continue
             provisional = round_.is_open and vector["accepted"] < vector["communes"]
             line.cells.append(Cell(evaluate(column.indicator, vector), provisional))
-    stamp = (
-        IndicatorValue.objects.filter(round=round_).order_by("-computed_at").values_list(
-            "computed_at", flat=True
-        ).first()
-    )  # fmt: skip
-    table.as_of = stamp
+    communes = {c for line in table.lines for c in line.communes}
+    table.as_of = CommuneTotals.objects.filter(round=round_, commune_id__in=communes).aggregate(
+        at=Max("computed_at")
+    )["at"]
 
 
 def _part_vectors(by_part: dict[str, dict[str, int]], columns: str) -> dict[str, dict]:

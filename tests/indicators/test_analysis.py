@@ -383,3 +383,12 @@ def test_rounds_across_the_reform_compare_former_districts_not_communes(client, 
     response = get(client, cast.leader, rows="commune", **params)
     assert response.context["table"] is None
     assert "dùng địa giới khác nhau" in response.content.decode()
+
+
+def test_district_rows_after_the_reform_say_why_there_are_none(client, cast, rounds):
+    _r25, r26 = rounds
+    response = get(client, cast.leader, indicators=["poor_rate"], rows="district",
+                   rounds=[r26.pk])  # fmt: skip
+    table = response.context["table"]
+    assert len(table.lines) == 1 and table.lines[0].is_total
+    assert "không còn cấp huyện" in response.content.decode()
