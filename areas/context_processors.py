@@ -11,6 +11,7 @@ MENU = (
     ("household_list", _("Hộ gia đình"), Capability.SEE),
     ("round_list", _("Đợt rà soát"), Capability.SEE),
     ("dashboard", _("Chỉ tiêu"), Capability.SEE),
+    ("analysis", _("Phân tích"), "analyse"),  # leaders, administrators, district staff
     ("unit_list", _("Đơn vị hành chính"), Capability.SEE),
     ("project_list", _("Dự án sinh kế"), Capability.SEE),
     ("project_queue", _("Chờ phê duyệt"), Capability.REVIEW),
@@ -26,7 +27,13 @@ def navigation(request):
     scope = request_scope(request)
     items = []
     for name, label, capability in MENU:
-        if capability is None or scope.can(capability):
+        if capability == "analyse":
+            from indicators.analysis import can_analyse
+
+            allowed = can_analyse(scope)
+        else:
+            allowed = capability is None or scope.can(capability)
+        if allowed:
             url = reverse(name)
             active = request.path == url or (url != "/" and request.path.startswith(url))
             items.append({"url": url, "label": label, "active": active})

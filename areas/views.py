@@ -27,6 +27,7 @@ def home(request):
     capabilities = (
         set().union(*(ROLE_CAPABILITIES[r] for r in scope.roles)) if scope.roles else set()
     )
+    from indicators.selectors import saved_analysis_list_for_user
     from povertyportal.todo import for_request
 
     return render(
@@ -37,6 +38,7 @@ def home(request):
             "capabilities": capabilities,
             "commune_count": scope.communes().count(),
             "todo": for_request(request),
+            "pinned_analyses": saved_analysis_list_for_user(request.user, pinned_only=True),
         },
     )
 

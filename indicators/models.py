@@ -233,3 +233,25 @@ class StaleCommune(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune_id} · {self.round_id} · v{self.version}"
+
+
+class SavedAnalysis(models.Model):
+    """An analysis (``indicators.analysis``) a user saved: its name and the page's query string.
+    Private to its owner; a pinned one is linked from the owner's home page."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_analyses"
+    )
+    name = models.CharField(_("tên"), max_length=120)
+    query = models.CharField(_("tham số"), max_length=2000)
+    pinned = models.BooleanField(_("ghim lên trang chủ"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phân tích đã lưu")
+        verbose_name_plural = _("phân tích đã lưu")
+        ordering = ["-pinned", "name", "pk"]
+        indexes = [models.Index(fields=["user", "pinned"])]
+
+    def __str__(self) -> str:
+        return self.name

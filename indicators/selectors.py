@@ -496,3 +496,20 @@ def rollup_run_get(pk: int):
     from .models import RollupRun
 
     return get_object_or_404(RollupRun.objects.select_related("round"), pk=pk)
+
+
+# --- saved analyses (private to their owner) ----------------------------------------------------
+
+
+def saved_analysis_list_for_user(user, *, pinned_only: bool = False):
+    from .models import SavedAnalysis
+
+    rows = SavedAnalysis.objects.filter(user=user)
+    return rows.filter(pinned=True) if pinned_only else rows
+
+
+def saved_analysis_get_for_user(user, pk: int):
+    """The user's own saved analysis; anyone else's (or an unknown id) is a 404."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(saved_analysis_list_for_user(user), pk=pk)

@@ -287,3 +287,36 @@ def rollup_fail(*, run_id: int, error: BaseException | None = None, message: str
 def rollup_nightly() -> list[RollupRun]:
     """Beat: a full recompute of every periodic round (there are a few a decade)."""
     return [rollup_start(round_=r) for r in ReviewRound.objects.filter(kind="periodic")]
+
+
+# --- saved analyses ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def saved_analysis_create(*, by, name: str, query: str, pinned: bool = False):
+    from .models import SavedAnalysis
+
+    return SavedAnalysis.objects.create(user=by, name=name.strip(), query=query, pinned=pinned)
+
+
+@transaction.atomic
+def saved_analysis_update(*, by, analysis, name: str, pinned: bool):
+    """Rename or (un)pin one's own saved analysis (the selector found it among the user's)."""
+    if analysis.user_id != by.pk:
+        raise PermissionError("not the owner")
+    analysis.name = name.strip()
+    analysis.pinned = pinned
+    analysis.save(update_fields=["name", "pinned"])
+    return analysis
+
+
+@transaction.atomic
+def saved_analysis_pin(*, by, analysis, pinned: bool):
+    return saved_analysis_update(by=by, analysis=analysis, name=analysis.name, pinned=pinned)
+
+
+@transaction.atomic
+def saved_analysis_delete(*, by, analysis) -> None:
+    if analysis.user_id != by.pk:
+        raise PermissionError("not the owner")
+    analysis.delete()

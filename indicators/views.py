@@ -1,21 +1,27 @@
 """Dashboards (stored values only), target editing, and full-recompute progress."""
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from areas.scope import Capability, request_scope
 from areas.services import NEW_TREE_FROM
 from households.selectors import round_get
+from reports.exports.common import area_choices
+from reports.xlsx import CONTENT_TYPE
 
+from . import analysis, analysis_xlsx, selectors, services
 from . import dashboard as pages
-from . import selectors, services
+from .forms import AnalysisForm, SaveAnalysisForm, SavedAnalysisForm
 from .freshness import dashboard_rounds_with_freshness, values_version
 from .outbox import waiting
 
@@ -128,3 +134,160 @@ def rollup_run(request, pk: int):
     )
     back = reverse("dashboard") + f"?round={run.round_id}"
     return render(request, template, {"run": run, "back": back})
+
+
+# --- the analysis page ---------------------------------------------------------------------------
+
+
+def _analyst(request) -> None:
+    """Leaders, administrators and district staff; commune officers get a 403."""
+    if not analysis.can_analyse(request_scope(request)):
+        raise PermissionDenied
+
+
+def _choices() -> dict:
+    return {"indicators": analysis.catalog_indicators(), "rounds": analysis.periodic_rounds()}
+
+
+def _analysis(request, data: QueryDict, choices: dict):
+    """(form, spec, table, problem): the analysis the query asks for, or the default one for an
+    empty query; a form with errors has no table."""
+    form = AnalysisForm(data or None, **choices)
+    if form.is_bound:
+        spec = form.spec() if form.is_valid() else None
+    else:
+        spec = analysis.default_spec(choices["rounds"], choices["indicators"])
+        if spec is not None:
+            form = AnalysisForm(initial=_initial(spec), **choices)
+    table = problem = None
+    if spec is not None:
+        try:
+            table = analysis.analysis_build(request.user, spec)
+        except analysis.AnalysisError as error:
+            problem = str(error)
+    return form, spec, table, problem
+
+
+def _initial(spec) -> dict:
+    return {
+        "indicators": list(spec.codes),
+        "rows": spec.rows,
+        "columns": spec.columns,
+        "rounds": [str(r.pk) for r in spec.rounds],
+    }
+
+
+def _analysis_page(request, data: QueryDict, *, save_form=None):
+    choices = _choices()
+    if not choices["rounds"]:
+        return render(request, "indicators/dashboard_empty.html")
+    form, spec, table, problem = _analysis(request, data, choices)
+    reference = spec.rounds[0] if spec else choices["rounds"][0]
+    units, groups = area_choices(request.user, reference)
+    area = ""
+    if table is not None:
+        owner = table.owner
+        area = f"unit:{owner.unit.pk}" if owner.unit else f"group:{owner.group.pk}"
+    query = table.spec.query() if table is not None else ""
+    if save_form is None:
+        save_form = SaveAnalysisForm(initial={"query": query}, **choices)
+    context = {
+        "form": form,
+        "table": table,
+        "problem": problem,
+        "area": area,
+        "area_units": units,
+        "area_groups": groups,
+        "query": query,
+        "chart": table.chart() if table is not None else None,
+        "save_form": save_form,
+        "saved": selectors.saved_analysis_list_for_user(request.user),
+    }
+    return render(request, "indicators/analysis.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def analysis_page(request):
+    _analyst(request)
+    return _analysis_page(request, request.GET)
+
+
+@login_required
+@require_http_methods(["GET"])
+def analysis_download(request):
+    """The page's table as xlsx; a query with errors goes back to the page, which shows them."""
+    _analyst(request)
+    _form, _spec, table, _problem = _analysis(request, request.GET, _choices())
+    if table is None:
+        return redirect(reverse("analysis") + "?" + request.GET.urlencode())
+    out = io.BytesIO()
+    analysis_xlsx.write(table, out)
+    response = HttpResponse(out.getvalue(), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{analysis_xlsx.name(table)}"'
+    return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def analysis_save(request):
+    _analyst(request)
+    choices = _choices()
+    form = SaveAnalysisForm(request.POST, **choices)
+    if not form.is_valid():
+        return _analysis_page(request, QueryDict(request.POST.get("query", "")), save_form=form)
+    saved = services.saved_analysis_create(
+        by=request.user,
+        name=form.cleaned_data["name"],
+        query=form.cleaned_data["query"],
+        pinned=form.cleaned_data["pinned"],
+    )
+    messages.success(request, _("Đã lưu phân tích “%(name)s”.") % {"name": saved.name})
+    return redirect(reverse("analysis") + "?" + saved.query)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def analysis_saved_edit(request, pk: int):
+    _analyst(request)
+    saved = selectors.saved_analysis_get_for_user(request.user, pk)
+    form = SavedAnalysisForm(request.POST or None, instance=saved)
+    if request.method == "POST" and form.is_valid():
+        services.saved_analysis_update(
+            by=request.user,
+            analysis=saved,
+            name=form.cleaned_data["name"],
+            pinned=form.cleaned_data["pinned"],
+        )
+        messages.success(request, _("Đã lưu thay đổi."))
+        return redirect(reverse("analysis") + "?" + saved.query)
+    return render(request, "indicators/analysis_saved_edit.html", {"form": form, "saved": saved})
+
+
+def _back(request) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return reverse("analysis")
+
+
+@login_required
+@require_http_methods(["POST"])
+def analysis_saved_pin(request, pk: int):
+    """Pin (pinned=1) or unpin (anything else) one's own saved analysis."""
+    _analyst(request)
+    saved = selectors.saved_analysis_get_for_user(request.user, pk)
+    services.saved_analysis_pin(
+        by=request.user, analysis=saved, pinned=request.POST.get("pinned") == "1"
+    )
+    return redirect(_back(request))
+
+
+@login_required
+@require_http_methods(["POST"])
+def analysis_saved_delete(request, pk: int):
+    _analyst(request)
+    saved = selectors.saved_analysis_get_for_user(request.user, pk)
+    services.saved_analysis_delete(by=request.user, analysis=saved)
+    messages.success(request, _("Đã xóa phân tích “%(name)s”.") % {"name": saved.name})
+    return redirect(_back(request))

@@ -10,7 +10,8 @@ Objects: "inside" is in the scope of the officer of Ba Tơ (21484) and of distri
 "Huyện Ba Tơ (cũ)"; "outside" is in Sơn Tịnh (21220), the scope of the outsider officer and the
 outsider district staff ("Huyện Sơn Tịnh (cũ)"). Jobs are private: inside is a job of the Ba Tơ
 officer, outside one of the outsider officer. Rows whose objects are not scoped (lists, rounds,
-rollup runs) are called once ("any").
+rollup runs) are called once ("any"). Saved analyses are private too: inside is one of the Ba Tơ
+district staff, outside one of the outsider district staff.
 
 Outcomes, one per role in ``ROLES`` order:
 
@@ -57,6 +58,7 @@ SCOPED_OBJECTS = (
     "course",
     "export_job",
     "import_job",
+    "saved_analysis",
 )
 GLOBAL_OBJECTS = ("round", "run")
 
@@ -458,6 +460,53 @@ TABLE: dict[str, Row] = {
             "POST": "login 405   405   405   405   405   405",
         },
     ),
+    "analysis": _r(
+        expect={
+            "GET":  "login 403   200   200   200   403   200",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "analysis_xlsx": _r(
+        expect={
+            "GET":  "login 403   200   200   200   403   200",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "analysis_save": _r(
+        writes="district leader admin outsider_district",
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": "login 403   200   200   200   403   200",
+        },
+    ),
+    "analysis_saved_edit": _r(
+        kwargs={"pk": "saved_analysis"},
+        writes="district outsider_district",
+        expect={
+            "GET":  ("login 403   200   404   404   403   404",
+                      "login 403   404   404   404   403   200"),
+            "POST": ("login 403   200   404   404   403   404",
+                      "login 403   404   404   404   403   200"),
+        },
+    ),
+    "analysis_saved_pin": _r(
+        kwargs={"pk": "saved_analysis"},
+        writes="district outsider_district",
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": ("login 403   302   404   404   403   404",
+                      "login 403   404   404   404   403   302"),
+        },
+    ),
+    "analysis_saved_delete": _r(
+        kwargs={"pk": "saved_analysis"},
+        writes="district outsider_district",
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": ("login 403   302   404   404   403   404",
+                      "login 403   404   404   404   403   302"),
+        },
+    ),
     "rollup_start": _r(
         kwargs={"round_pk": "round"},
         writes="admin",
@@ -689,8 +738,9 @@ a household or project of a commune the user may not see, or on any server error
 Roles: the commune officer of Ba Tơ (21484); district staff of the group "Huyện Ba Tơ (cũ)"; the
 provincial leader (read-only); the administrator (staff, not superuser); the outsiders are a
 commune officer of Sơn Tịnh (21220) and district staff of "Huyện Sơn Tịnh (cũ)".
-Objects: *inside* is in Ba Tơ (jobs: the Ba Tơ officer's own), *outside* in Sơn Tịnh (jobs: the
-outsider officer's own); *any* is a page without a scoped object (lists, rounds, rollup runs).
+Objects: *inside* is in Ba Tơ (jobs: the Ba Tơ officer's own; saved analyses: the Ba Tơ district
+staff's own), *outside* in Sơn Tịnh (jobs: the outsider officer's own; saved analyses: the outsider
+district staff's own); *any* is a page without a scoped object (lists, rounds, rollup runs).
 Every POST is empty unless its data is given. Outcomes: `200` the page or file, `302` a redirect
 after the action, `login` a redirect to the login page, `403` refused, `404` not found (outside
 scope), `405` method not allowed. *Writes*: the roles whose POST may change data; any other

@@ -1,8 +1,8 @@
 """The permission sweep: every URL of the portal × role × object inside/outside scope × method,
 against the table in ``povertyportal/permissions.py`` (rendered into ``docs/permissions.md``).
 
-68 URL patterns × 7 roles: 1400 requests (700 GET, 700 POST); 32 patterns are tried on an
-object inside and one outside the officer's scope, and with an unknown id (448 more requests).
+74 URL patterns × 7 roles: 1526 requests (763 GET, 763 POST); 35 patterns are tried on an
+object inside and one outside the officer's scope, and with an unknown id (490 more requests).
 Command: ``.venv/bin/python -m pytest tests/test_permission_sweep.py`` (about 50 s on SQLite,
 80 s on PostgreSQL; the same figures head ``docs/permissions.md``, and
 ``povertyportal.permissions.figures()`` counts them).
@@ -93,6 +93,9 @@ def _side(officer, district, commune, round_, head: str) -> tuple[dict[str, int]
     export_run(job_id=export.pk)
     content = xlsx([hh("SWEEP1", commune=commune.code)], [mb("SWEEP1")], round_)
     imported = validate(officer, round_, content)
+    saved = indicator_services.saved_analysis_create(
+        by=district, name=f"Phân tích {head}", query="rows=commune"
+    )  # private to the district staff who saved it
     objects = {
         "unit": commune.pk,
         "commune": commune.pk,
@@ -105,6 +108,7 @@ def _side(officer, district, commune, round_, head: str) -> tuple[dict[str, int]
         "course": course.pk,
         "export_job": export.pk,
         "import_job": imported.pk,
+        "saved_analysis": saved.pk,
     }
     markers = [head, farm.code, *(h.code for h in others), project.code, model.code]
     return objects, markers

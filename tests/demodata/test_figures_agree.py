@@ -4,8 +4,9 @@ and it equals an independent count from the raw rows (``tests/indicators/indepen
 Python over Survey and Exclusion rows; it shares nothing with ``households.counting``).
 
 Places compared: the dashboard's headline cards, the household list's totals (stored and
-counted), the round progress page, and the results, changes (households and persons),
-deprivation, beneficiaries, ethnicity, causes and targets exports.
+counted), the round progress page, the analysis page's total row (stored values, and the
+urban/rural and ethnic splits of the stored commune totals), and the results, changes
+(households and persons), deprivation, beneficiaries, ethnicity, causes and targets exports.
 """
 
 from __future__ import annotations
@@ -179,6 +180,23 @@ def test_every_page_and_export_shows_the_independent_count(client, rolled, year)
             near_column = 2 + (len(row) - 2) // 2
             assert as_int(row[2]) == want["poor_households"], (where, report)
             assert as_int(row[near_column]) == want["near_poor_households"], (where, report)
+        # the analysis page: its total row (stored values; the urban / rural split adds up the
+        # stored commune totals)
+        area = f"unit:{owner.unit.pk}" if owner.unit else f"group:{owner.group.pk}"
+        codes = ["households", "persons", "poor_households", "near_poor_households",
+                 "poor_persons"]  # fmt: skip
+        for columns in ("rounds", "urban", "ethnic"):
+            shown = codes if columns != "ethnic" else codes[2:4]
+            params = {"indicators": shown, "rounds": [round_.pk], "area": area,
+                      "rows": "commune", "columns": columns}  # fmt: skip
+            table = client.get(reverse("analysis"), params).context["table"]
+            assert table is not None and table.lines[0].is_total, (where, columns)
+            total = {
+                column.indicator.code: cell.value
+                for column, cell in zip(table.columns, table.lines[0].cells, strict=True)
+                if column.key in (round_.pk, "all")
+            }
+            assert total == {code: want[code] for code in shown}, (where, columns)
         checked += 1
     assert checked == 4
 

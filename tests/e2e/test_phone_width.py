@@ -74,9 +74,16 @@ def demo(cast, settings):
     return {"round": open_round, "survey": survey, "project": project}
 
 
-def main_pages(demo) -> list[tuple[str, str]]:
+def main_pages(demo, username: str = "officer") -> list[tuple[str, str]]:
     round_, survey = demo["round"], demo["survey"]
+    # the analysis page is for leaders, administrators and district staff (officers: 403)
+    analysis = [] if username == "officer" else [
+        ("analysis", reverse("analysis")),
+        ("analysis by ethnicity", f"{reverse('analysis')}?indicators=poor_rate&indicators="
+                                  f"households&rows=commune&columns=ethnic&rounds={round_.pk}"),
+    ]  # fmt: skip
     return [
+        *analysis,
         ("home", reverse("home")),
         ("household list", f"{reverse('household_list')}?round={round_.pk}"),
         ("household", reverse("household_detail", args=[survey.household_id])),
@@ -114,7 +121,7 @@ def test_no_main_page_scrolls_sideways_on_a_phone(browser, live_server, cast, de
         for username in ("officer", "district", "leader", "admin"):
             context, page = phone_page(browser, live_server, username)
             try:
-                for name, path in main_pages(demo):
+                for name, path in main_pages(demo, username):
                     response = page.goto(live_server.url + path)
                     assert response.status == 200, (username, name, response.status)
                     page.wait_for_load_state("networkidle")  # htmx totals, charts, map
