@@ -98,6 +98,7 @@ def main_pages(demo, username: str = "officer") -> list[tuple[str, str]]:
         ("trainings", reverse("course_list")),
         ("reports", reverse("export_index")),
         ("my jobs", reverse("job_list")),
+        ("e-mail notifications", reverse("notification_settings")),
     ]
 
 

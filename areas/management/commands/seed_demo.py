@@ -58,3 +58,6 @@ class Command(BaseCommand):
         for round_ in rounds:
             rollup_start(round_=round_)
         self.stdout.write(f"Indicators: {created} targets added, {len(rounds)} rounds rolled up")
+        from demodata.analyses import demo_analyses_seed
+
+        self.stdout.write(f"Saved analyses pinned on the home pages: {demo_analyses_seed()}")
