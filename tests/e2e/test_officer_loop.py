@@ -7,7 +7,7 @@ import pytest
 
 from households.models import CommuneSubmission, Survey
 from households.services import round_close
-from tests.conftest import unit
+from tests.conftest import TODAY, Role, make_user, unit
 from tests.households.factories import POOR_FIELDS, member, open_round, register, save
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -52,3 +52,42 @@ def test_the_officer_goes_through_the_pending_surveys_without_refiltering(
     page.get_by_role("button", name="Gửi kết quả lên huyện").click()
     expect(page.get_by_test_id("submission-status")).not_to_have_text("Đang nhập liệu")
     assert CommuneSubmission.objects.get(round=round_, commune=unit("21484")).status == "submitted"
+
+
+@pytest.fixture
+def two_sent(cast):
+    """Two communes of former Ba Tơ district (Xã Ba Tơ, Xã Ba Vinh) have sent their 2026 results."""
+    from households.services import commune_submit
+
+    round_ = open_round(cast.admin, 2026)
+    other = make_user("canbo.bavinh", Role.COMMUNE_OFFICER, (unit("21490"), TODAY, None))
+    for officer, code in ((cast.officer, "21484"), (other, "21490")):
+        register(officer, unit(code), members=[member("Đinh Văn Tý")])
+        for survey in Survey.objects.filter(round=round_, commune=unit(code)):
+            save(officer, survey, **POOR_FIELDS)
+        commune_submit(by=officer, round_=round_, commune=unit(code))
+    return round_
+
+
+def test_the_district_to_do_count_falls_as_they_accept(cast, page, login, live_server, two_sent):
+    from playwright.sync_api import expect
+
+    def waiting():
+        page.goto(f"{live_server.url}/")
+        line = page.get_by_test_id("todo-item").filter(has_text="chờ tiếp nhận")
+        return line
+
+    login("district")
+    line = waiting()
+    expect(line.get_by_test_id("todo-count")).to_have_text("2")
+    for remaining in ("1", None):
+        line.get_by_role("link").click()  # the round's page, filtered on results waiting
+        page.get_by_test_id("commune-row").first.get_by_role("link").first.click()
+        page.get_by_role("button", name="Tiếp nhận").click()
+        expect(page.get_by_test_id("submission-status")).to_have_text("Đã tiếp nhận")
+        line = waiting()
+        if remaining:
+            expect(line.get_by_test_id("todo-count")).to_have_text(remaining)
+        else:
+            expect(line).to_have_count(0)
+    assert CommuneSubmission.objects.filter(round=two_sent, status="accepted").count() == 2
