@@ -15,6 +15,8 @@ tables), each step runs as its own process through its own command line:
                                                         the dashboards read)
     queries     bench/dashboard_queries.py --analyze   (the dashboard's queries and plans; fails
                                                         if one reads a household table)
+    pages       bench/work_pages.py --analyze          (each role's home page, the round's
+                                                        completeness, the analysis page)
     import      bench/import_surveys.py M              (M = min(10,000, N/10) new households
                                                         into the open round)
     export      bench/export_detailed_list.py          (the detailed list: all, poor, near-poor)
@@ -48,7 +50,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 SETUP = ("migrate", "units", "accounts", "generate")
-STEPS = (*SETUP, "rollup", "queries", "import", "export", "web")
+STEPS = (*SETUP, "rollup", "queries", "pages", "import", "export", "web")
 TIME = shutil.which("time", path="/usr/bin")  # GNU time, for -v
 
 
@@ -96,6 +98,7 @@ def steps(n: int, imported: int, duration: int) -> dict[str, list[str]]:
         "generate": [PY, str(bench / "seed_households.py"), str(n), "--reset", "--workers", "2"],
         "rollup": [PY, str(bench / "rollup.py")],
         "queries": [PY, str(bench / "dashboard_queries.py"), "--analyze"],
+        "pages": [PY, str(bench / "work_pages.py"), "--analyze"],
         "import": [PY, str(bench / "import_surveys.py"), str(imported)],
         "export": [PY, str(bench / "export_detailed_list.py")],
         "web": [PY, str(bench / "web_load.py"), "--duration", str(duration)],
