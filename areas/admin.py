@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Assignment, Unit, UnitGroup, UnitSuccession
+from .scope import staff_administrator
 
 
 @admin.register(Unit)
@@ -37,3 +38,20 @@ class AssignmentAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__last_name", "unit__name", "unit__code", "group__name")
     raw_id_fields = ("user", "unit")
     list_select_related = ("user", "unit", "group")
+
+
+class ReadOnlyForAdministrators(admin.ModelAdmin):
+    """A read-only admin page that opens to staff administrators without model permissions: the
+    outboxes (jobs, e-mails) their to-do list links to."""
+
+    def has_module_permission(self, request):
+        return staff_administrator(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return staff_administrator(request.user) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

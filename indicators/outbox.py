@@ -17,12 +17,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from areas.models import Unit
 from households.models import ReviewRound
-from povertyportal.celery import BROKER_ERRORS
+from povertyportal.celery import send_after_commit
 
 from .models import StaleCommune
 
@@ -46,18 +46,11 @@ def mark_stale(round_id: int, commune_ids: Iterable[int]) -> None:
 
 
 def request_drain() -> None:
-    """After the commit, ask a worker to drain (inline in embedded mode). A broker that does
-    not answer costs at most its connection timeout (settings: CELERY_BROKER_*), and beat
-    drains the outbox within the minute anyway."""
+    """After the commit, ask a worker to drain; beat drains the outbox within the minute
+    anyway (``send_after_commit``)."""
     from .tasks import outbox_drain_task
 
-    def send():
-        try:
-            outbox_drain_task.delay()
-        except BROKER_ERRORS:
-            log.warning("broker unreachable: the rollup waits in the outbox", exc_info=True)
-
-    transaction.on_commit(send, robust=True)
+    send_after_commit(outbox_drain_task, "the rollup waits in the outbox")
 
 
 def drain(limit: int = BATCH) -> int:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from areas.scope import staff_administrator
+from areas.admin import ReadOnlyForAdministrators
 
 from .models import Notice, NotificationSetting
 
@@ -14,22 +14,10 @@ class NotificationSettingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ReadOnlyForAdministrators):
     """Read-only: the outbox, to see what was sent and why a message was not."""
 
     list_display = ("created_at", "kind", "email", "subject", "sent_at", "attempts")
     list_filter = ("kind", ("sent_at", admin.EmptyFieldListFilter))
     search_fields = ("email", "subject")
     readonly_fields = [f.name for f in Notice._meta.fields]
-
-    def has_module_permission(self, request):
-        return staff_administrator(request.user) or super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return staff_administrator(request.user) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -33,7 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from areas.models import Assignment, Role, Unit
-from povertyportal.celery import BROKER_ERRORS
+from povertyportal.celery import send_after_commit
 
 from .models import Notice, NoticeKind, NotificationSetting
 
@@ -244,13 +244,7 @@ def request_send() -> None:
     lost request left within the minute."""
     from .tasks import notices_send_task
 
-    def send():
-        try:
-            notices_send_task.delay()
-        except BROKER_ERRORS:
-            log.warning("broker unreachable: the e-mails wait in the outbox", exc_info=True)
-
-    transaction.on_commit(send, robust=True)
+    send_after_commit(notices_send_task, "the e-mails wait in the outbox")
 
 
 def send_pending(limit: int = BATCH) -> int:
