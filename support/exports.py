@@ -16,9 +16,9 @@ from households import choices
 from reports.exports.common import filename, period_label, province_of
 from reports.xlsx import COUNT, MONEY, Column, Header, TableSheet, streamed
 
-from .models import HelperAssignment, PlanStatus, SupportPlanItem, SupportRecord
+from .models import HelperAssignment, SupportPlanItem, SupportRecord
 from .rules import year_bounds
-from .selectors import helped_entries, helper_in_year
+from .selectors import helped_entries, helper_in_year, plan_in_year
 
 TITLE = "Danh sách hộ nghèo, cận nghèo và người giúp đỡ, hỗ trợ"
 
@@ -52,8 +52,7 @@ def support_rows(round_, communes: list[int]):
     ):
         helpers[household].append(f"{name} ({organisation})")
     plans = dict(
-        SupportPlanItem.objects.filter(household_id__in=households)
-        .exclude(status=PlanStatus.DROPPED)
+        SupportPlanItem.objects.filter(plan_in_year(round_.year), household_id__in=households)
         .order_by()
         .values_list("household_id")
         .annotate(n=Count("pk"))

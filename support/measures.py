@@ -5,7 +5,8 @@ definition of ``households.counting``), one grouped query (``selectors.support_c
 
 - ``poor_near_with_helper_share``: entries whose household has a helper assignment whose period
   overlaps the round's year (1 January – 31 December), ÷ poor and near-poor entries;
-- ``poor_near_with_plan_share``: entries whose household has a plan item not dropped, ÷ the same;
+- ``poor_near_with_plan_share``: entries whose household has a plan item not dropped, made by
+  the end of the round's year and due in that year or later, ÷ the same;
 - ``poor_near_supported_share``: entries whose household received support (any kind) in the
   round's year, ÷ the same;
 - ``households_supported``: the count of those supported households.

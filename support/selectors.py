@@ -186,6 +186,14 @@ def helper_in_year(year: int):
     return Q(starts_on__lte=last) & (Q(ends_on__isnull=True) | Q(ends_on__gte=first))
 
 
+def plan_in_year(year: int) -> Q:
+    """Plan items of the year (the indicators' "with a plan"): not dropped, made by the end of
+    the year and due in the year or later (so a past year's figure does not change with plans
+    made afterwards)."""
+    first, last = year_bounds(year)
+    return ~Q(status=PlanStatus.DROPPED) & Q(created_at__date__lte=last, due_on__gte=first)
+
+
 def flags(year: int) -> dict:
     """Exists() annotations over Survey rows: helper in the year, plan, support in the year."""
     first, last = year_bounds(year)
@@ -195,9 +203,7 @@ def flags(year: int) -> dict:
             HelperAssignment.objects.filter(helper_in_year(year), household_id=household)
         ),
         "has_plan": Exists(
-            SupportPlanItem.objects.filter(household_id=household).exclude(
-                status=PlanStatus.DROPPED
-            )
+            SupportPlanItem.objects.filter(plan_in_year(year), household_id=household)
         ),
         "supported": Exists(
             SupportRecord.objects.filter(
@@ -248,8 +254,7 @@ def support_rows(round_: ReviewRound, commune: Unit, *, without: str = "") -> Qu
                 .values("n")[:1]
             ),
             plan_count=Subquery(
-                SupportPlanItem.objects.filter(household_id=household)
-                .exclude(status=PlanStatus.DROPPED)
+                SupportPlanItem.objects.filter(plan_in_year(round_.year), household_id=household)
                 .order_by()
                 .values("household_id")
                 .annotate(n=Count("pk"))

@@ -47,7 +47,7 @@ def independent(round_, paths: list[str]) -> dict[str, tuple[int, int]]:
             for a in HelperAssignment.objects.filter(household_id=s.household_id)
         )
         plan += any(
-            p.status != "dropped"
+            p.status != "dropped" and p.created_at.date() <= last and p.due_on >= first
             for p in SupportPlanItem.objects.filter(household_id=s.household_id)
         )
         supported += any(
