@@ -140,3 +140,23 @@ def test_excel_list(client, cast, followed):
     response = client.get(reverse("support_export_scope"))
     codes = {r[1] for r in sheet_rows(response.content)}
     assert followed.poor.code in codes and followed.outside.code not in codes
+
+
+def test_end_a_helper_and_change_a_plan_status(client, cast, followed):
+    helper = HelperAssignment.objects.get()
+    item = followed.poor.plan_items.get()
+    client.force_login(cast.officer)
+    url = reverse("support_helper_end", args=[helper.pk])
+    response = client.post(url, {"ends_on": "01/01/2026"})  # before the start
+    assert "Ngày kết thúc phải sau hoặc bằng" in response.content.decode()
+    assert client.post(url, {"ends_on": "15/11/2026"}).status_code == 302
+    helper.refresh_from_db()
+    assert helper.ends_on == dt.date(2026, 11, 15)
+    status_url = reverse("support_plan_status", args=[item.pk])
+    assert client.post(status_url, {"status": "dropped"}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == "dropped"
+    client.force_login(cast.district)
+    assert client.post(status_url, {"status": "done"}).status_code == 403
+    item.refresh_from_db()
+    assert item.status == "dropped"
