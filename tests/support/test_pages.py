@@ -160,3 +160,22 @@ def test_end_a_helper_and_change_a_plan_status(client, cast, followed):
     assert client.post(status_url, {"status": "done"}).status_code == 403
     item.refresh_from_db()
     assert item.status == "dropped"
+
+
+def test_kinds_are_data_edited_in_the_admin(client, cast):
+    from support.models import SupportKind
+
+    client.force_login(cast.admin)
+    cast.admin.is_superuser = True
+    cast.admin.save()
+    kind_ = SupportKind.objects.get(code="legal-aid")
+    assert client.get(reverse("admin:support_supportkind_changelist")).status_code == 200
+    response = client.post(
+        reverse("admin:support_supportkind_change", args=[kind_.pk]),
+        {"code": "legal-aid", "name": "Trợ giúp pháp lý miễn phí", "group": "", "unit": "lượt",
+         "position": 9, "active": "on", "confirmed": "on", "note": ""},
+    )  # fmt: skip
+    assert response.status_code == 302
+    kind_.refresh_from_db()
+    assert kind_.name == "Trợ giúp pháp lý miễn phí" and kind_.confirmed
+    assert SupportKind.objects.filter(confirmed=False).count() == 9
