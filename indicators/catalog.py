@@ -167,5 +167,26 @@ def _program() -> list[Definition]:
     ]  # fmt: skip
 
 
+def _support() -> list[Definition]:
+    """Household support (support/measures.py, docs/support.md)."""
+    d = Definition
+    return [
+        d("poor_near_with_helper_share",
+          "Tỷ lệ hộ nghèo, cận nghèo được phân công người giúp đỡ",
+          "Share of poor and near-poor households with an assigned helper", "program",
+          group="program"),
+        d("poor_near_with_plan_share", "Tỷ lệ hộ nghèo, cận nghèo có kế hoạch hỗ trợ",
+          "Share of poor and near-poor households with a support plan", "program",
+          group="program"),
+        d("poor_near_supported_share",
+          "Tỷ lệ hộ nghèo, cận nghèo được hỗ trợ trong năm",
+          "Share of poor and near-poor households supported this year", "program",
+          group="program"),
+        d("households_supported", "Số hộ nghèo, cận nghèo được hỗ trợ trong năm",
+          "Poor and near-poor households supported this year", "program", unit="hộ",
+          group="program"),
+    ]  # fmt: skip
+
+
 def definitions() -> list[Definition]:
-    return [*_poverty(), *_deprivation(), *_transitions(), *_program()]
+    return [*_poverty(), *_deprivation(), *_transitions(), *_program(), *_support()]

@@ -59,6 +59,8 @@ SCOPED_OBJECTS = (
     "export_job",
     "import_job",
     "saved_analysis",
+    "helper",
+    "plan_item",
 )
 GLOBAL_OBJECTS = ("round", "run")
 
@@ -646,6 +648,88 @@ TABLE: dict[str, Row] = {
         expect={
             "GET":  "login login login login 200   login login",
             "POST": "login login login login 200   login login",
+        },
+    ),
+    # support/: household support (helpers, visits, plans, support received)
+    "support_index": _r(
+        expect={
+            "GET":  "login 302   302   302   302   302   302",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "support_commune": _r(
+        kwargs={"pk": "commune"},
+        expect={
+            "GET":  ("login 200   200   200   200   404   404",
+                      "login 404   404   200   200   200   200"),
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "support_export": _r(
+        kwargs={"pk": "commune"},
+        expect={
+            "GET":  ("login 200   200   200   200   404   404",
+                      "login 404   404   200   200   200   200"),
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "support_export_scope": _r(
+        expect={
+            "GET":  "login 200   200   200   200   200   200",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "support_helper_add": _r(
+        kwargs={"pk": "household"},
+        expect={
+            "GET":  ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+            "POST": ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+        },
+    ),
+    "support_helper_end": _r(
+        kwargs={"pk": "helper"},
+        expect={
+            "GET":  ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+            "POST": ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+        },
+    ),
+    "support_visit_add": _r(
+        kwargs={"pk": "helper"},
+        expect={
+            "GET":  ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+            "POST": ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+        },
+    ),
+    "support_plan_add": _r(
+        kwargs={"pk": "household"},
+        expect={
+            "GET":  ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+            "POST": ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+        },
+    ),
+    "support_record_add": _r(
+        kwargs={"pk": "household"},
+        expect={
+            "GET":  ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+            "POST": ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+        },
+    ),
+    "support_plan_status": _r(
+        kwargs={"pk": "plan_item"},
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": ("login 302   403   403   302   404   404",
+                      "login 404   404   403   302   302   403"),
         },
     ),
     "healthz": _r(

@@ -1,8 +1,8 @@
 """The permission sweep: every URL of the portal × role × object inside/outside scope × method,
 against the table in ``povertyportal/permissions.py`` (rendered into ``docs/permissions.md``).
 
-74 URL patterns × 7 roles: 1526 requests (763 GET, 763 POST); 35 patterns are tried on an
-object inside and one outside the officer's scope, and with an unknown id (490 more requests).
+84 URL patterns × 7 roles: 1778 requests (889 GET, 889 POST); 43 patterns are tried on an
+object inside and one outside the officer's scope, and with an unknown id (602 more requests).
 Command: ``.venv/bin/python -m pytest tests/test_permission_sweep.py`` (about 50 s on SQLite,
 80 s on PostgreSQL; the same figures head ``docs/permissions.md``, and
 ``povertyportal.permissions.figures()`` counts them).
@@ -40,8 +40,10 @@ from povertyportal.permissions import METHODS, REFUSED, ROLES, TABLE
 from projects import services as project_services
 from projects.loading import program_load
 from reports.exports.services import export_run, export_start
+from support import services as support_services
+from support.models import SupportKind
 from tests.conftest import Cast, make_user, unit
-from tests.households.factories import member, open_round, register
+from tests.households.factories import POOR_FIELDS, member, open_round, register, save
 from tests.projects.factories import component, proposal
 from tests.reports.test_import_data import hh, mb, validate, xlsx
 
@@ -96,6 +98,18 @@ def _side(officer, district, commune, round_, head: str) -> tuple[dict[str, int]
     saved = indicator_services.saved_analysis_create(
         by=district, name=f"Phân tích {head}", query="rows=commune"
     )  # private to the district staff who saved it
+    # household support: a poor household with a helper and a plan item
+    poor = register(officer, commune, members=[member(f"{head} Nghèo")])
+    save(officer, Survey.objects.get(household=poor, round=round_), **POOR_FIELDS,
+         needs=",housing,")  # fmt: skip
+    helper = support_services.helper_assign(
+        by=officer, household=poor, helper_name="Người Giúp Đỡ", organisation="Đảng ủy xã",
+        starts_on=round_.starts_on,
+    )  # fmt: skip
+    plan_item = support_services.plan_item_add(
+        by=officer, household=poor, need="housing", kind=SupportKind.objects.get(code="housing"),
+        action="Hỗ trợ sửa nhà", due_on=round_.ends_on, responsible="UBND xã",
+    )  # fmt: skip
     objects = {
         "unit": commune.pk,
         "commune": commune.pk,
@@ -109,8 +123,10 @@ def _side(officer, district, commune, round_, head: str) -> tuple[dict[str, int]
         "export_job": export.pk,
         "import_job": imported.pk,
         "saved_analysis": saved.pk,
+        "helper": helper.pk,
+        "plan_item": plan_item.pk,
     }
-    markers = [head, farm.code, *(h.code for h in others), project.code, model.code]
+    markers = [head, farm.code, *(h.code for h in others), project.code, model.code, poor.code]
     return objects, markers
 
 

@@ -96,6 +96,7 @@ def main_pages(demo, username: str = "officer") -> list[tuple[str, str]]:
         ("project", reverse("project_detail", args=[demo["project"].pk])),
         ("models", reverse("model_register")),
         ("trainings", reverse("course_list")),
+        ("support", reverse("support_index")),
         ("reports", reverse("export_index")),
         ("my jobs", reverse("job_list")),
         ("e-mail notifications", reverse("notification_settings")),
