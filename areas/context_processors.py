@@ -16,6 +16,7 @@ MENU = (
     ("project_queue", _("Chờ phê duyệt"), Capability.REVIEW),
     ("model_register", _("Mô hình giảm nghèo"), Capability.SEE),
     ("course_list", _("Tập huấn, việc làm"), Capability.SEE),
+    ("finance_plan_list", _("Vốn"), Capability.SEE),
     ("export_index", _("Báo cáo"), Capability.SEE),
 )
 

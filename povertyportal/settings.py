@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "notifications",
+    "finance",
 ]
 
 MIDDLEWARE = [
