@@ -1,8 +1,8 @@
 """The permission sweep: every URL of the portal × role × object inside/outside scope × method,
 against the table in ``povertyportal/permissions.py`` (rendered into ``docs/permissions.md``).
 
-68 URL patterns × 7 roles: 1400 requests (700 GET, 700 POST); 32 patterns are tried on an
-object inside and one outside the officer's scope, and with an unknown id (448 more requests).
+77 URL patterns × 7 roles: 1596 requests (798 GET, 798 POST); 37 patterns are tried on an
+object inside and one outside the officer's scope, and with an unknown id (518 more requests).
 Command: ``.venv/bin/python -m pytest tests/test_permission_sweep.py`` (about 50 s on SQLite,
 80 s on PostgreSQL; the same figures head ``docs/permissions.md``, and
 ``povertyportal.permissions.figures()`` counts them).
@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from areas.models import Role, UnitGroup
 from areas.services import OLD_TREE_FROM
+from finance import services as finance_services
 from households.models import Member, Survey
 from households.services import average_request_create
 from indicators import services as indicator_services
@@ -110,6 +111,22 @@ def _side(officer, district, commune, round_, head: str) -> tuple[dict[str, int]
     return objects, markers
 
 
+def _funds(admin, district, commune) -> dict[str, int]:
+    """A plan line of the commune, an allocation to it and a disbursement (district staff)."""
+    plan = finance_services.plan_create(
+        by=admin, year=2026, component=component("3.1"), unit=commune, source="local_budget",
+        amount=100_000_000,
+    )  # fmt: skip
+    allocation = finance_services.allocation_create(
+        by=district, plan=plan, commune=commune, amount=60_000_000, allocated_on=dt.date(2026, 3, 2)
+    )
+    finance_services.disbursement_create(
+        by=district, allocation=allocation, paid_on=dt.date(2026, 4, 1), amount=20_000_000,
+        purpose="Mua giống",
+    )  # fmt: skip
+    return {"fund_plan": plan.pk, "fund_allocation": allocation.pk}
+
+
 def _build() -> dict:
     program_load()
     cast = Cast()
@@ -135,6 +152,8 @@ def _build() -> dict:
     outside, outside_markers = _side(
         users["outsider"], users["outsider_district"], unit("21220"), round_, "Trương Thị Ngoài"
     )
+    inside |= _funds(cast.admin, cast.district, unit("21484"))
+    outside |= _funds(cast.admin, users["outsider_district"], unit("21220"))
     return {
         "users": users,
         "inside": {**common, **inside},
