@@ -40,6 +40,9 @@ class Command(BaseCommand):
         from demodata.projects import projects_demo_seed  # projects, models, trainings
 
         self.stdout.write(projects_demo_seed(stdout=self.stdout).summary())
+        from demodata.funds import funds_demo_seed  # capital plans, allocations, disbursements
+
+        self.stdout.write(funds_demo_seed(seed=options["seed"]).summary())
         self._indicators()
 
     def _indicators(self):
