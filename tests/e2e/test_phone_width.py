@@ -90,6 +90,8 @@ def main_pages(demo) -> list[tuple[str, str]]:
         ("models", reverse("model_register")),
         ("trainings", reverse("course_list")),
         ("reports", reverse("export_index")),
+        ("funds", reverse("finance_plan_list")),
+        ("disbursement", reverse("finance_summary")),
         ("my jobs", reverse("job_list")),
     ]
 
