@@ -134,6 +134,17 @@ def disbursements_of(allocation: Allocation) -> QuerySet[Disbursement]:
     return allocation.disbursements.select_related("created_by").order_by("paid_on", "pk")
 
 
+def disbursement_get_for_user(reach: Reach, pk: int) -> Disbursement:
+    found = (
+        Disbursement.objects.filter(allocation__in=allocation_list_for_user(reach), pk=pk)
+        .select_related("allocation", "allocation__plan", "allocation__plan__unit")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
 def commune_choices(plan: CapitalPlan) -> QuerySet[Unit]:
     """Communes under the plan's unit, valid in the plan's year."""
     return Unit.objects.filter(

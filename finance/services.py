@@ -428,3 +428,13 @@ def disbursement_create(
     )
     _communes_changed(allocation)
     return disbursement
+
+
+@transaction.atomic
+def disbursement_delete(*, by, disbursement: Disbursement) -> None:
+    """A wrong entry is deleted (its history is kept) by those who may record it."""
+    allocation = disbursement.allocation
+    _require(allocation_can_disburse(user_reach(by), allocation))
+    Allocation.objects.select_for_update().get(pk=allocation.pk)
+    Disbursement.objects.filter(pk=disbursement.pk).delete()
+    _communes_changed(allocation)

@@ -10,6 +10,9 @@ urlpatterns = [
     path("von/phan-bo/<int:pk>/", views.allocation_detail, name="finance_allocation_detail"),
     path("von/phan-bo/<int:pk>/sua/", views.allocation_edit, name="finance_allocation_edit"),
     path("von/phan-bo/<int:pk>/xoa/", views.allocation_delete, name="finance_allocation_delete"),
+    path(
+        "von/giai-ngan/<int:pk>/xoa/", views.disbursement_delete, name="finance_disbursement_delete"
+    ),
     path("von/giai-ngan/", views.summary, name="finance_summary"),
     path("von/giai-ngan/excel/", views.summary_export, name="finance_summary_export"),
 ]

@@ -228,6 +228,18 @@ def allocation_delete(request, pk: int):
 
 
 @login_required
+@require_POST
+def disbursement_delete(request, pk: int):
+    reach = request_reach(request)
+    disbursement = selectors.disbursement_get_for_user(reach, pk)
+    if not services.allocation_can_disburse(reach, disbursement.allocation):
+        raise PermissionDenied
+    services.disbursement_delete(by=request.user, disbursement=disbursement)
+    messages.success(request, _("Đã xoá khoản giải ngân."))
+    return redirect("finance_allocation_detail", pk=disbursement.allocation_id)
+
+
+@login_required
 @require_GET
 def summary(request):
     """Disbursement rate by unit, by project/sub-project and by source, for a year."""

@@ -59,6 +59,7 @@ SCOPED_OBJECTS = (
     "import_job",
     "fund_plan",
     "fund_allocation",
+    "fund_disbursement",
 )
 GLOBAL_OBJECTS = ("round", "run")
 
@@ -617,6 +618,16 @@ TABLE: dict[str, Row] = {
     # nothing changed).
     "finance_allocation_delete": _r(
         kwargs={"pk": "fund_allocation"},
+        writes="district admin outsider_district",
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": ("login 403   302   403   302   404   404",
+                      "login 404   404   403   302   403   302"),
+        },
+    ),
+    "finance_disbursement_delete": _r(
+        kwargs={"pk": "fund_disbursement"},
+        writes="district admin outsider_district",
         expect={
             "GET":  "login 405   405   405   405   405   405",
             "POST": ("login 403   302   403   302   404   404",

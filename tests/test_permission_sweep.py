@@ -1,8 +1,8 @@
 """The permission sweep: every URL of the portal × role × object inside/outside scope × method,
 against the table in ``povertyportal/permissions.py`` (rendered into ``docs/permissions.md``).
 
-77 URL patterns × 7 roles: 1596 requests (798 GET, 798 POST); 37 patterns are tried on an
-object inside and one outside the officer's scope, and with an unknown id (518 more requests).
+78 URL patterns × 7 roles: 1624 requests (812 GET, 812 POST); 38 patterns are tried on an
+object inside and one outside the officer's scope, and with an unknown id (532 more requests).
 Command: ``.venv/bin/python -m pytest tests/test_permission_sweep.py`` (about 50 s on SQLite,
 80 s on PostgreSQL; the same figures head ``docs/permissions.md``, and
 ``povertyportal.permissions.figures()`` counts them).
@@ -120,11 +120,11 @@ def _funds(admin, district, commune) -> dict[str, int]:
     allocation = finance_services.allocation_create(
         by=district, plan=plan, commune=commune, amount=60_000_000, allocated_on=dt.date(2026, 3, 2)
     )
-    finance_services.disbursement_create(
+    paid = finance_services.disbursement_create(
         by=district, allocation=allocation, paid_on=dt.date(2026, 4, 1), amount=20_000_000,
         purpose="Mua giống",
     )  # fmt: skip
-    return {"fund_plan": plan.pk, "fund_allocation": allocation.pk}
+    return {"fund_plan": plan.pk, "fund_allocation": allocation.pk, "fund_disbursement": paid.pk}
 
 
 def _build() -> dict:

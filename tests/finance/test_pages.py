@@ -195,3 +195,13 @@ def test_navigation(client, cast, program):
     client.force_login(cast.officer)
     assert reverse("finance_plan_list") in text(client.get(reverse("home")))
     assert dt.date.today()  # (the menu is for every role that sees anything)
+
+
+def test_disbursement_delete_page(client, cast, plans):
+    paid = plans["ba_to"].disbursements.get()
+    client.force_login(cast.officer)
+    url = reverse("finance_disbursement_delete", args=[paid.pk])
+    assert client.post(url).status_code == 403
+    client.force_login(cast.district)
+    response = client.post(url)
+    assert response.status_code == 302 and not Disbursement.objects.filter(pk=paid.pk).exists()

@@ -246,3 +246,13 @@ def test_concurrent_disbursements_cannot_exceed_the_allocation(cast, program):
         t.join(30)
     assert not errors, errors
     assert sum(Disbursement.objects.values_list("amount", flat=True)) == 40_000_000
+
+
+def test_a_wrong_disbursement_is_deleted_with_its_history_kept(cast, ba_to):
+    allocation = allocate(cast.district, make_plan(cast.admin, ba_to), ba_to)
+    wrong = disburse(cast.district, allocation, amount=10_000_000)
+    with pytest.raises(PermissionDenied):
+        services.disbursement_delete(by=cast.officer, disbursement=wrong)
+    services.disbursement_delete(by=cast.district, disbursement=wrong)
+    assert not Disbursement.objects.exists()
+    assert Disbursement.history.filter(id=wrong.pk, history_type="-").exists()
