@@ -88,14 +88,17 @@ def _disburse(allocation, by, rng: random.Random, report: FundsReport) -> None:
     months = _months(allocation.allocated_on, allocation.plan.year)
     if not months:
         return
-    target = allocation.amount * rng.uniform(0.6, 0.9)
-    step = int(target / len(months) // MILLION) * MILLION
+    # 60-90 % of the allocation (in 100,000 đ), in equal monthly payments, the last one
+    # taking the rounding
+    total = int(allocation.amount * rng.uniform(0.6, 0.9) // 100_000) * 100_000
+    step = total // len(months) // 100_000 * 100_000
     if step <= 0:
         return
+    amounts = [step] * (len(months) - 1) + [total - step * (len(months) - 1)]
     purposes = ("Tạm ứng theo hợp đồng", "Thanh toán khối lượng hoàn thành", "Chi hỗ trợ hộ")
-    for i, day in enumerate(months):
+    for i, (day, amount) in enumerate(zip(months, amounts, strict=True)):
         services.disbursement_create(
-            by=by, allocation=allocation, paid_on=day, amount=step,
+            by=by, allocation=allocation, paid_on=day, amount=amount,
             purpose=purposes[i % len(purposes)], voucher_ref=f"UNC {i + 1:02d}/{day.year}",
         )  # fmt: skip
         report.disbursements += 1
@@ -124,11 +127,11 @@ def _allocate_year(year: int, users: dict, rng: random.Random, report: FundsRepo
             decision_ref=f"{100 + report.plans}/QĐ-UBND", note=NOTE,
         )  # fmt: skip
         report.plans += 1
-        # a sixth of the line goes to each of up to 3 communes of former Ba Tơ district, and
-        # to its demo projects of this sub-project; the rest stays with the province's other
-        # districts (not in the demo)
+        # a sixth of the line goes to each of up to 4 communes of former Ba Tơ district, a
+        # twelfth to each of up to 2 demo projects of this sub-project; the rest (a sixth or
+        # more) is not yet allocated
         share = plan.total // 6 // MILLION * MILLION
-        targets = [{"commune": c} for c in _group_communes(year, plan)[:3]]
+        targets = [{"commune": c} for c in _group_communes(year, plan)[:4]]
         targets += [{"project": p} for p in project_choices(_reach(admin), plan)[:2]]
         for i, target in enumerate(targets):
             amount = share if "commune" in target else share // 2 // MILLION * MILLION
