@@ -1,6 +1,6 @@
 """Demo funds for ``seed_demo`` (never for production): the province's capital plans of 2024,
 2025 and 2026 per program project/sub-project and source, a 2024 plan of former Ba Tơ district,
-allocations to the communes of former Ba Tơ district and to the demo livelihood projects there,
+allocations to the communes of former Ba Tơ district and to the demo livelihood projects,
 and monthly disbursements reaching 60–90 % of each allocation (up to today in the current year).
 
 Every write goes through ``finance.services`` (their checks apply): the administrator sets the
