@@ -18,6 +18,7 @@ MENU = (
     ("model_register", _("Mô hình giảm nghèo"), Capability.SEE),
     ("course_list", _("Tập huấn, việc làm"), Capability.SEE),
     ("support_index", _("Hỗ trợ hộ nghèo"), Capability.SEE),
+    ("finance_plan_list", _("Vốn"), Capability.SEE),
     ("export_index", _("Báo cáo"), Capability.SEE),
 )
 

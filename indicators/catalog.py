@@ -188,5 +188,18 @@ def _support() -> list[Definition]:
     ]  # fmt: skip
 
 
+def _funds() -> list[Definition]:
+    """The program's funds (finance.measures): allocations to communes and projects of the
+    round's year."""
+    d = Definition
+    return [
+        d("disbursement_rate", "Tỷ lệ giải ngân vốn đã phân bổ về xã, dự án",
+          "Share of the funds allocated to communes and projects disbursed", "program",
+          group="program"),
+        d("funds_disbursed", "Vốn chương trình đã giải ngân", "Program funds disbursed",
+          "program", unit="triệu đồng", group="program"),
+    ]  # fmt: skip
+
+
 def definitions() -> list[Definition]:
-    return [*_poverty(), *_deprivation(), *_transitions(), *_program(), *_support()]
+    return [*_poverty(), *_deprivation(), *_transitions(), *_program(), *_support(), *_funds()]

@@ -49,7 +49,10 @@ STAFF = "staff_trained_share"
 # (the value is the summed numerator), otherwise a rate (summed numerator ÷ summed denominator).
 # Each function reads its own few rows (assignments, funds, visits …), never a pass over the
 # round's households; its app calls ``indicators.services.program_changed`` after a change.
-COMMUNE_MEASURES: tuple[str, ...] = ("support.measures.support_measures",)
+COMMUNE_MEASURES: tuple[str, ...] = (
+    "support.measures.support_measures",
+    "finance.measures.commune_funds",
+)
 
 
 def _project_pairs(round_: ReviewRound) -> dict[str, list[tuple[int, int]]]:

@@ -61,6 +61,9 @@ SCOPED_OBJECTS = (
     "saved_analysis",
     "helper",
     "plan_item",
+    "fund_plan",
+    "fund_allocation",
+    "fund_disbursement",
 )
 GLOBAL_OBJECTS = ("round", "run")
 
@@ -610,6 +613,88 @@ TABLE: dict[str, Row] = {
             "GET":  "login 405   405   405   405   405   405",
             "POST": ("login 302   403   403   404   404   403",
                       "login 404   403   403   404   302   403"),
+        },
+    ),
+    # Funds (finance/): plans are set by administrators; allocations and disbursements are
+    # written by district staff over the plan's unit / the allocation's communes, and admins.
+    "finance_plan_list": _r(
+        expect={
+            "GET":  "login 200   200   200   200   200   200",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "finance_plan_create": _r(
+        expect={
+            "GET":  "login 403   403   403   200   403   403",
+            "POST": "login 403   403   403   200   403   403",
+        },
+    ),
+    "finance_plan_detail": _r(
+        kwargs={"pk": "fund_plan"},
+        expect={
+            "GET":  ("login 200   200   200   200   404   404",
+                      "login 404   404   200   200   200   200"),
+            "POST": ("login 403   200   403   200   404   404",
+                      "login 404   404   403   200   403   200"),
+        },
+    ),
+    "finance_plan_edit": _r(
+        kwargs={"pk": "fund_plan"},
+        expect={
+            "GET":  ("login 403   403   403   200   404   404",
+                      "login 404   404   403   200   403   403"),
+            "POST": ("login 403   403   403   200   404   404",
+                      "login 404   404   403   200   403   403"),
+        },
+    ),
+    "finance_allocation_detail": _r(
+        kwargs={"pk": "fund_allocation"},
+        expect={
+            "GET":  ("login 200   200   200   200   404   404",
+                      "login 404   404   200   200   200   200"),
+            "POST": ("login 403   200   403   200   404   404",
+                      "login 404   404   403   200   403   200"),
+        },
+    ),
+    "finance_allocation_edit": _r(
+        kwargs={"pk": "fund_allocation"},
+        expect={
+            "GET":  ("login 403   200   403   200   404   404",
+                      "login 404   404   403   200   403   200"),
+            "POST": ("login 403   200   403   200   404   404",
+                      "login 404   404   403   200   403   200"),
+        },
+    ),
+    # The sweep's allocation has a disbursement: deleting it is refused with a message (302,
+    # nothing changed).
+    "finance_allocation_delete": _r(
+        kwargs={"pk": "fund_allocation"},
+        writes="district admin outsider_district",
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": ("login 403   302   403   302   404   404",
+                      "login 404   404   403   302   403   302"),
+        },
+    ),
+    "finance_disbursement_delete": _r(
+        kwargs={"pk": "fund_disbursement"},
+        writes="district admin outsider_district",
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": ("login 403   302   403   302   404   404",
+                      "login 404   404   403   302   403   302"),
+        },
+    ),
+    "finance_summary": _r(
+        expect={
+            "GET":  "login 200   200   200   200   200   200",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "finance_summary_export": _r(
+        expect={
+            "GET":  "login 200   200   200   200   200   200",
+            "POST": "login 405   405   405   405   405   405",
         },
     ),
     "login": _r(

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "support",
+    "finance",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
     path("", include("support.urls")),
+    path("", include("finance.urls")),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

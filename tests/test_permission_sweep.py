@@ -1,8 +1,8 @@
 """The permission sweep: every URL of the portal × role × object inside/outside scope × method,
 against the table in ``povertyportal/permissions.py`` (rendered into ``docs/permissions.md``).
 
-84 URL patterns × 7 roles: 1778 requests (889 GET, 889 POST); 43 patterns are tried on an
-object inside and one outside the officer's scope, and with an unknown id (602 more requests).
+94 URL patterns × 7 roles: 2002 requests (1001 GET, 1001 POST); 49 patterns are tried on an
+object inside and one outside the officer's scope, and with an unknown id (686 more requests).
 Command: ``.venv/bin/python -m pytest tests/test_permission_sweep.py`` (about 50 s on SQLite,
 80 s on PostgreSQL; the same figures head ``docs/permissions.md``, and
 ``povertyportal.permissions.figures()`` counts them).
@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from areas.models import Role, UnitGroup
 from areas.services import OLD_TREE_FROM
+from finance import services as finance_services
 from households.models import Member, Survey
 from households.services import average_request_create
 from indicators import services as indicator_services
@@ -130,6 +131,22 @@ def _side(officer, district, commune, round_, head: str) -> tuple[dict[str, int]
     return objects, markers
 
 
+def _funds(admin, district, commune) -> dict[str, int]:
+    """A plan line of the commune, an allocation to it and a disbursement (district staff)."""
+    plan = finance_services.plan_create(
+        by=admin, year=2026, component=component("3.1"), unit=commune, source="local_budget",
+        amount=100_000_000,
+    )  # fmt: skip
+    allocation = finance_services.allocation_create(
+        by=district, plan=plan, commune=commune, amount=60_000_000, allocated_on=dt.date(2026, 3, 2)
+    )
+    paid = finance_services.disbursement_create(
+        by=district, allocation=allocation, paid_on=dt.date(2026, 4, 1), amount=20_000_000,
+        purpose="Mua giống",
+    )  # fmt: skip
+    return {"fund_plan": plan.pk, "fund_allocation": allocation.pk, "fund_disbursement": paid.pk}
+
+
 def _build() -> dict:
     program_load()
     cast = Cast()
@@ -155,6 +172,8 @@ def _build() -> dict:
     outside, outside_markers = _side(
         users["outsider"], users["outsider_district"], unit("21220"), round_, "Trương Thị Ngoài"
     )
+    inside |= _funds(cast.admin, cast.district, unit("21484"))
+    outside |= _funds(cast.admin, users["outsider_district"], unit("21220"))
     return {
         "users": users,
         "inside": {**common, **inside},

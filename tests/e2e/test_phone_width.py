@@ -98,6 +98,8 @@ def main_pages(demo, username: str = "officer") -> list[tuple[str, str]]:
         ("trainings", reverse("course_list")),
         ("support", reverse("support_index")),
         ("reports", reverse("export_index")),
+        ("funds", reverse("finance_plan_list")),
+        ("disbursement", reverse("finance_summary")),
         ("my jobs", reverse("job_list")),
         ("e-mail notifications", reverse("notification_settings")),
     ]

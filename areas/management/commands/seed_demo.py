@@ -43,6 +43,9 @@ class Command(BaseCommand):
         from demodata.support import support_demo_seed  # helpers, plans, support received
 
         self.stdout.write(support_demo_seed(seed=options["seed"]).summary())
+        from demodata.funds import funds_demo_seed  # capital plans, allocations, disbursements
+
+        self.stdout.write(funds_demo_seed(seed=options["seed"]).summary())
         self._indicators()
 
     def _indicators(self):
