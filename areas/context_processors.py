@@ -17,6 +17,7 @@ MENU = (
     ("project_queue", _("Chờ phê duyệt"), Capability.REVIEW),
     ("model_register", _("Mô hình giảm nghèo"), Capability.SEE),
     ("course_list", _("Tập huấn, việc làm"), Capability.SEE),
+    ("visit_list", _("Kiểm tra, giám sát"), Capability.SEE),
     ("export_index", _("Báo cáo"), Capability.SEE),
 )
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
+    path("", include("monitoring.urls")),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

@@ -1,8 +1,8 @@
 """The permission sweep: every URL of the portal × role × object inside/outside scope × method,
 against the table in ``povertyportal/permissions.py`` (rendered into ``docs/permissions.md``).
 
-74 URL patterns × 7 roles: 1526 requests (763 GET, 763 POST); 35 patterns are tried on an
-object inside and one outside the officer's scope, and with an unknown id (490 more requests).
+85 URL patterns × 7 roles: 1778 requests (889 GET, 889 POST); 42 patterns are tried on an
+object inside and one outside the officer's scope, and with an unknown id (588 more requests).
 Command: ``.venv/bin/python -m pytest tests/test_permission_sweep.py`` (about 50 s on SQLite,
 80 s on PostgreSQL; the same figures head ``docs/permissions.md``, and
 ``povertyportal.permissions.figures()`` counts them).
@@ -42,6 +42,7 @@ from projects.loading import program_load
 from reports.exports.services import export_run, export_start
 from tests.conftest import Cast, make_user, unit
 from tests.households.factories import member, open_round, register
+from tests.monitoring.factories import monitoring_side
 from tests.projects.factories import component, proposal
 from tests.reports.test_import_data import hh, mb, validate, xlsx
 
@@ -96,6 +97,7 @@ def _side(officer, district, commune, round_, head: str) -> tuple[dict[str, int]
     saved = indicator_services.saved_analysis_create(
         by=district, name=f"Phân tích {head}", query="rows=commune"
     )  # private to the district staff who saved it
+    visit, recommendation, visit_file = monitoring_side(district, commune)
     objects = {
         "unit": commune.pk,
         "commune": commune.pk,
@@ -109,6 +111,9 @@ def _side(officer, district, commune, round_, head: str) -> tuple[dict[str, int]
         "export_job": export.pk,
         "import_job": imported.pk,
         "saved_analysis": saved.pk,
+        "visit": visit.pk,
+        "recommendation": recommendation.pk,
+        "visit_file": visit_file.pk,
     }
     markers = [head, farm.code, *(h.code for h in others), project.code, model.code]
     return objects, markers
