@@ -49,7 +49,7 @@ STAFF = "staff_trained_share"
 # (the value is the summed numerator), otherwise a rate (summed numerator ÷ summed denominator).
 # Each function reads its own few rows (assignments, funds, visits …), never a pass over the
 # round's households; its app calls ``indicators.services.program_changed`` after a change.
-COMMUNE_MEASURES: tuple[str, ...] = ()
+COMMUNE_MEASURES: tuple[str, ...] = ("monitoring.indicators.commune_measures",)
 
 
 def _project_pairs(round_: ReviewRound) -> dict[str, list[tuple[int, int]]]:

@@ -20,20 +20,9 @@ from areas.scope import Capability, Reach, reach_q
 from reports.exports.common import exported_line, filename
 from reports.xlsx import BOLD, BOX, COUNT, DATE, Column, Header, TableSheet, streamed
 
-from .models import NOT_DONE, PENDING, Recommendation, RecommendationStatus, Visit, VisitKind
+from .indicators import visit_commune_pairs
+from .models import NOT_DONE, PENDING, Recommendation, RecommendationStatus, VisitKind
 from .selectors import visit_list_for_user, visits_under
-
-
-def visit_commune_pairs(visits) -> set[tuple[int, int, str]]:
-    """(visit, commune, kind) of these visits: the communes visited and those of the projects
-    visited, each once per visit."""
-    direct = Visit.communes.through.objects.filter(visit__in=visits.values("pk")).values_list(
-        "visit_id", "unit_id", "visit__kind"
-    )
-    projects = Visit.projects.through.objects.filter(
-        visit__in=visits.values("pk"), project__communes__isnull=False
-    ).values_list("visit_id", "project__communes", "visit__kind")
-    return set(direct) | set(projects)
 
 
 def _seen(reach: Reach, ids, day: dt.date) -> set[int]:

@@ -31,9 +31,9 @@ def officer_items(scope, today: dt.date, item) -> list:
         return []
     oldest = found["oldest"]
     late = oldest < today
-    detail = (
-        _("Hạn sớm nhất %(day)s: đã quá hạn.") if late else _("Hạn sớm nhất %(day)s.")
-    ) % {"day": _day(oldest)}
+    detail = (_("Hạn sớm nhất %(day)s: đã quá hạn.") if late else _("Hạn sớm nhất %(day)s.")) % {
+        "day": _day(oldest)
+    }
     return [
         item(
             found["n"],
