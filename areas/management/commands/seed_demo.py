@@ -40,6 +40,9 @@ class Command(BaseCommand):
         from demodata.projects import projects_demo_seed  # projects, models, trainings
 
         self.stdout.write(projects_demo_seed(stdout=self.stdout).summary())
+        from demodata.monitoring import monitoring_demo_seed  # inspection, supervision visits
+
+        self.stdout.write(monitoring_demo_seed())
         self._indicators()
 
     def _indicators(self):
