@@ -96,6 +96,8 @@ def main_pages(demo, username: str = "officer") -> list[tuple[str, str]]:
         ("project", reverse("project_detail", args=[demo["project"].pk])),
         ("models", reverse("model_register")),
         ("trainings", reverse("course_list")),
+        ("visits", reverse("visit_list")),
+        ("recommendations", reverse("recommendation_list")),
         ("reports", reverse("export_index")),
         ("my jobs", reverse("job_list")),
     ]
