@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from areas.models import Unit
 from areas.scope import Capability, Reach, reach_q
-from reports.exports.common import exported_line, filename
+from reports.exports.common import committee_for, exported_line, filename, province_of
 from reports.xlsx import BOLD, BOX, COUNT, DATE, Column, Header, TableSheet, streamed
 
 from .indicators import visit_commune_pairs
@@ -84,9 +84,13 @@ def write(reach: Reach, year: int, unit: Unit | None, out, today: dt.date | None
     today = today or timezone.localdate()
     data = gather(reach, year, unit, today)
     area = unit.label if unit else _("Toàn bộ địa bàn được phân công")
+    if unit is not None:
+        committee, place = unit.label, province_of(unit).name
+    else:
+        committee, place = committee_for(None, reach.today)
     header = Header(
-        committee=unit.label if unit else "",
-        place="",
+        committee=committee,
+        place=place,
         title=_("Báo cáo kiểm tra, giám sát năm %(year)s") % {"year": year},
         lines=(_("Địa bàn: %(area)s") % {"area": area},),
         day=today,

@@ -119,23 +119,26 @@ def visit_recommendations(visit: Visit) -> QuerySet[Recommendation]:
     )
 
 
-def commune_choices(scope: Scope) -> QuerySet[Unit]:
-    """Communes (valid today) a visit may be recorded on: those under the user's REVIEW."""
-    return scope.communes(Capability.REVIEW).select_related("parent").order_by("path")
+def commune_choices(scope: Scope, visit: Visit | None = None) -> QuerySet[Unit]:
+    """Communes (valid today) a visit may be recorded on: those under the user's REVIEW; and
+    the visit's own."""
+    q = Q(pk__in=scope.communes(Capability.REVIEW).values("pk"))
+    if visit is not None:
+        q |= Q(pk__in=Visit.communes.through.objects.filter(visit=visit).values("unit_id"))
+    return Unit.objects.filter(q).select_related("parent").order_by("path")
 
 
-def project_choices(scope: Scope) -> QuerySet[Project]:
-    """Projects all of whose communes (valid today) are under the user's REVIEW."""
+def project_choices(scope: Scope, visit: Visit | None = None) -> QuerySet[Project]:
+    """Projects all of whose communes (valid today) are under the user's REVIEW; and the
+    visit's own."""
     reviewed = scope.communes(Capability.REVIEW).values("pk")
     outside = Project.communes.through.objects.filter(project=OuterRef("pk")).exclude(
         unit_id__in=reviewed
     )
-    return (
-        Project.objects.filter(communes__in=reviewed)
-        .exclude(Exists(outside))
-        .distinct()
-        .order_by("-starts_on", "code")
-    )
+    q = Q(pk__in=Project.objects.filter(communes__in=reviewed).exclude(Exists(outside)))
+    if visit is not None:
+        q |= Q(pk__in=Visit.projects.through.objects.filter(visit=visit).values("project_id"))
+    return Project.objects.filter(q).order_by("-starts_on", "code")
 
 
 # --- recommendations --------------------------------------------------------------------------

@@ -56,11 +56,13 @@ def visit_list(request):
     )
 
 
-def _visit_form(request, reach, **kwargs):
+def _visit_form(request, reach, visit=None, **kwargs):
+    """The communes and projects under the user's REVIEW today, and the visit's own (a visit of
+    communes of the old tree keeps them)."""
     return VisitForm(
         request.POST or None,
-        communes=selectors.commune_choices(reach.today),
-        projects=selectors.project_choices(reach.today),
+        communes=selectors.commune_choices(reach.today, visit),
+        projects=selectors.project_choices(reach.today, visit),
         **kwargs,
     )
 
@@ -88,7 +90,7 @@ def visit_create(request):
 def visit_edit(request, pk: int):
     reach = request_reach(request)
     visit = selectors.visit_get_for_change(reach, pk)
-    form = _visit_form(request, reach, initial=VisitForm.initial_for(visit))
+    form = _visit_form(request, reach, visit, initial=VisitForm.initial_for(visit))
     if request.method == "POST" and form.is_valid():
         try:
             services.visit_update(by=request.user, visit=visit, **form.cleaned_data)

@@ -300,3 +300,47 @@ def test_phone_safe_tables(client, cast, ba_to):
     for name in ("visit_list", "recommendation_list"):
         html = client.get(reverse(name)).text
         assert re.search(r'class="table-responsive">\s*<table', html), name
+
+
+def test_a_visit_of_a_project(client, cast, ba_to, ba_vinh):
+    from monitoring.selectors import project_choices
+    from projects.loading import program_load
+    from tests.households.factories import member, register
+    from tests.projects.factories import proposal
+
+    program_load()
+    open_round(cast.admin, YEAR)
+    households = [register(cast.officer, ba_to, members=[member("Hộ Dự Án")])]
+    project = proposal(cast.officer, [ba_to], households)
+    assert project in project_choices(user_scope(cast.district))
+    assert project not in project_choices(user_scope(cast.officer))  # no REVIEW
+    made = visit(cast.district, [], projects=[project])  # the project's commune is the visit's
+    rec = services.recommendation_add(
+        by=cast.district, visit=made, text="Bổ sung sổ sách dự án", commune=ba_to,
+        project=project, due_on=dt.date(2026, 12, 31),
+    )  # fmt: skip
+    assert rec.project == project
+    with pytest.raises(ValidationError):
+        recommend(cast.district, made, ba_vinh)
+    client.force_login(cast.officer)
+    assert client.get(reverse("visit_detail", args=[made.pk])).status_code == 200
+    client.force_login(cast.outsider)
+    assert client.get(reverse("visit_detail", args=[made.pk])).status_code == 404
+
+
+def test_edit_keeps_the_visit_and_refuses_dropping_a_responsible_commune(client, cast, ba_to):
+    made = visit(cast.district, [ba_to])
+    recommend(cast.district, made, ba_to)
+    client.force_login(cast.district)
+    page = client.get(reverse("visit_edit", args=[made.pk]))
+    assert page.status_code == 200 and ba_to.label in page.text
+    data = {
+        "kind": "check", "held_on": "10/06/2026", "organiser": "UBND huyện", "team": "Đoàn",
+        "communes": [unit("21490").pk], "status": "closed",
+    }  # fmt: skip
+    refused = client.post(reverse("visit_edit", args=[made.pk]), data)
+    assert refused.status_code == 200
+    assert list(Visit.objects.get(pk=made.pk).communes.all()) == [ba_to]
+    data["communes"] = [ba_to.pk]
+    assert client.post(reverse("visit_edit", args=[made.pk]), data).status_code == 302
+    assert Visit.objects.get(pk=made.pk).status == "closed"
