@@ -19,6 +19,7 @@ MENU = (
     ("course_list", _("Tập huấn, việc làm"), Capability.SEE),
     ("support_index", _("Hỗ trợ hộ nghèo"), Capability.SEE),
     ("finance_plan_list", _("Vốn"), Capability.SEE),
+    ("visit_list", _("Kiểm tra, giám sát"), Capability.SEE),
     ("export_index", _("Báo cáo"), Capability.SEE),
 )
 

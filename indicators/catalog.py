@@ -201,5 +201,22 @@ def _funds() -> list[Definition]:
     ]  # fmt: skip
 
 
+def _monitoring() -> list[Definition]:
+    """Inspection and supervision (monitoring/indicators.py)."""
+    d = Definition
+    return [
+        d("monitoring_visits", "Lượt kiểm tra, giám sát xã (mỗi xã của một đợt tính một lượt)",
+          "Commune-visits of inspection and supervision (a visit counts once per commune)",
+          "program", unit="lượt", group="program"),
+        d("recommendations_done_share",
+          "Tỷ lệ kiến nghị sau kiểm tra, giám sát đến hạn trong năm đã thực hiện",
+          "Share of inspection recommendations due this year that were carried out",
+          "program", group="program"),
+    ]  # fmt: skip
+
+
 def definitions() -> list[Definition]:
-    return [*_poverty(), *_deprivation(), *_transitions(), *_program(), *_support(), *_funds()]
+    return [
+        *_poverty(), *_deprivation(), *_transitions(), *_program(), *_support(), *_funds(),
+        *_monitoring(),
+    ]  # fmt: skip

@@ -52,6 +52,7 @@ STAFF = "staff_trained_share"
 COMMUNE_MEASURES: tuple[str, ...] = (
     "support.measures.support_measures",
     "finance.measures.commune_funds",
+    "monitoring.indicators.commune_measures",
 )
 
 

@@ -64,6 +64,9 @@ SCOPED_OBJECTS = (
     "fund_plan",
     "fund_allocation",
     "fund_disbursement",
+    "visit",
+    "recommendation",
+    "visit_file",
 )
 GLOBAL_OBJECTS = ("round", "run")
 
@@ -445,6 +448,91 @@ TABLE: dict[str, Row] = {
                       "login 404   404   403   200   200   403"),
             "POST": ("login 200   403   403   200   404   404",
                       "login 404   404   403   200   200   403"),
+        },
+    ),
+    # monitoring: inspection, check and supervision visits (docs/monitoring.md)
+    "visit_list": _r(
+        expect={
+            "GET":  "login 200   200   200   200   200   200",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "visit_create": _r(
+        expect={
+            "GET":  "login 403   200   403   200   403   200",
+            "POST": "login 403   200   403   200   403   200",
+        },
+    ),
+    "monitoring_report": _r(
+        expect={
+            "GET":  "login 200   200   200   200   200   200",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "visit_detail": _r(
+        kwargs={"pk": "visit"},
+        expect={
+            "GET":  ("login 200   200   200   200   404   404",
+                      "login 404   404   200   200   200   200"),
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "visit_edit": _r(
+        kwargs={"pk": "visit"},
+        expect={
+            "GET":  ("login 403   200   403   200   404   404",
+                      "login 404   404   403   200   403   200"),
+            "POST": ("login 403   200   403   200   404   404",
+                      "login 404   404   403   200   403   200"),
+        },
+    ),
+    "recommendation_add": _r(
+        kwargs={"pk": "visit"},
+        expect={
+            "GET":  ("login 403   200   403   200   404   404",
+                      "login 404   404   403   200   403   200"),
+            "POST": ("login 403   200   403   200   404   404",
+                      "login 404   404   403   200   403   200"),
+        },
+    ),
+    "visit_file_upload": _r(
+        kwargs={"pk": "visit"},
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": ("login 403   302   403   302   404   404",
+                      "login 404   404   403   302   403   302"),
+        },
+    ),
+    "visit_file": _r(
+        kwargs={"pk": "visit", "file_pk": "visit_file"},
+        expect={
+            "GET":  ("login 200   200   200   200   404   404",
+                      "login 404   404   200   200   200   200"),
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "recommendation_list": _r(
+        expect={
+            "GET":  "login 200   200   200   200   200   200",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "recommendation_detail": _r(
+        kwargs={"pk": "recommendation"},
+        expect={
+            "GET":  ("login 200   200   200   200   404   404",
+                      "login 404   404   200   200   200   200"),
+            "POST": ("login 200   200   403   200   404   404",
+                      "login 404   404   403   200   200   200"),
+        },
+    ),
+    "recommendation_step": _r(
+        kwargs={"pk": "recommendation"}, slugs={"action": "confirm"},
+        writes="district admin outsider_district",
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": ("login 403   302   403   302   404   404",
+                      "login 404   404   403   302   403   302"),
         },
     ),
     "dashboard": _r(

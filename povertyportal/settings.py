@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "projects",
     "indicators",
     "reports",
+    "monitoring",
     "notifications",
     "support",
     "finance",

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from areas.scope import Capability, request_reach, request_scope
+from monitoring import todo as monitoring_todo
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,7 @@ def _officer(request, scope, today: dt.date) -> list[Item]:
                 since=job.finished_at,
             )
         )
+    items += monitoring_todo.officer_items(scope, today, Item)
     return items
 
 
@@ -313,6 +315,7 @@ def _reviewer(request, scope, today: dt.date) -> list[Item]:
                 since=row["oldest"],
             )
         )
+    items += monitoring_todo.reviewer_items(scope, today, Item)
     return items
 
 
@@ -372,6 +375,7 @@ def _leader(request, scope, today: dt.date) -> list[Item]:
                     urgent=late,
                 )
             )
+    items += monitoring_todo.leader_items(scope, today, Item)
     return items
 
 

@@ -1,8 +1,8 @@
 """The permission sweep: every URL of the portal × role × object inside/outside scope × method,
 against the table in ``povertyportal/permissions.py`` (rendered into ``docs/permissions.md``).
 
-94 URL patterns × 7 roles: 2002 requests (1001 GET, 1001 POST); 49 patterns are tried on an
-object inside and one outside the officer's scope, and with an unknown id (686 more requests).
+105 URL patterns × 7 roles: 2254 requests (1127 GET, 1127 POST); 56 patterns are tried on an
+object inside and one outside the officer's scope, and with an unknown id (784 more requests).
 Command: ``.venv/bin/python -m pytest tests/test_permission_sweep.py`` (about 50 s on SQLite,
 80 s on PostgreSQL; the same figures head ``docs/permissions.md``, and
 ``povertyportal.permissions.figures()`` counts them).
@@ -45,6 +45,7 @@ from support import services as support_services
 from support.models import SupportKind
 from tests.conftest import Cast, make_user, unit
 from tests.households.factories import POOR_FIELDS, member, open_round, register, save
+from tests.monitoring.factories import monitoring_side
 from tests.projects.factories import component, proposal
 from tests.reports.test_import_data import hh, mb, validate, xlsx
 
@@ -111,6 +112,7 @@ def _side(officer, district, commune, round_, head: str) -> tuple[dict[str, int]
         by=officer, household=poor, need="housing", kind=SupportKind.objects.get(code="housing"),
         action="Hỗ trợ sửa nhà", due_on=round_.ends_on, responsible="UBND xã",
     )  # fmt: skip
+    visit, recommendation, visit_file = monitoring_side(district, commune)
     objects = {
         "unit": commune.pk,
         "commune": commune.pk,
@@ -126,6 +128,9 @@ def _side(officer, district, commune, round_, head: str) -> tuple[dict[str, int]
         "saved_analysis": saved.pk,
         "helper": helper.pk,
         "plan_item": plan_item.pk,
+        "visit": visit.pk,
+        "recommendation": recommendation.pk,
+        "visit_file": visit_file.pk,
     }
     markers = [head, farm.code, *(h.code for h in others), project.code, model.code, poor.code]
     return objects, markers

@@ -97,6 +97,8 @@ def main_pages(demo, username: str = "officer") -> list[tuple[str, str]]:
         ("models", reverse("model_register")),
         ("trainings", reverse("course_list")),
         ("support", reverse("support_index")),
+        ("visits", reverse("visit_list")),
+        ("recommendations", reverse("recommendation_list")),
         ("reports", reverse("export_index")),
         ("funds", reverse("finance_plan_list")),
         ("disbursement", reverse("finance_summary")),

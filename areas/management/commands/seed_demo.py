@@ -46,6 +46,9 @@ class Command(BaseCommand):
         from demodata.funds import funds_demo_seed  # capital plans, allocations, disbursements
 
         self.stdout.write(funds_demo_seed(seed=options["seed"]).summary())
+        from demodata.monitoring import monitoring_demo_seed  # inspection, supervision visits
+
+        self.stdout.write(monitoring_demo_seed())
         self._indicators()
 
     def _indicators(self):
