@@ -109,29 +109,13 @@ def write(reach: Reach, year: int, unit: Unit | None, out, today: dt.date | None
             ],
             header=header,
         )
-        totals = [0] * (len(kinds) + 1)
-        number = 0
-        for pk, u in data["units"].items():
-            row = data["by_kind"].get(pk)
-            if not row:
-                continue
-            number += 1
+
+        def by_kind(row):
             values = [row.get(k, 0) for k, _name in kinds]
-            values.append(sum(values))
-            totals = [a + b for a, b in zip(totals, values, strict=True)]
-            sheet.append(
-                [
-                    sheet.cell(number, border=BOX),
-                    sheet.cell(unit_label(u), border=BOX),
-                    *(sheet.cell(v, fmt=COUNT, border=BOX) for v in values),
-                ]
-            )
-        sheet.append(
-            [
-                sheet.cell("", border=BOX),
-                sheet.cell(_("Cộng (lượt xã)"), border=BOX, font=BOLD),
-                *(sheet.cell(v, fmt=COUNT, border=BOX, font=BOLD) for v in totals),
-            ]
+            return [*values, sum(values)]
+
+        _unit_rows(
+            sheet, data["units"], data["by_kind"], by_kind, _("Cộng (lượt xã)"), len(kinds) + 1
         )
         sheet.notes(
             [
@@ -156,29 +140,10 @@ def write(reach: Reach, year: int, unit: Unit | None, out, today: dt.date | None
             ],
             header=header,
         )
-        totals = [0, 0, 0, 0]
-        number = 0
-        for pk, u in data["units"].items():
-            row = data["counts"].get(pk)
-            if not row:
-                continue
-            number += 1
-            values = [row["total"], row["done"], row["open"], row["overdue"]]
-            totals = [a + b for a, b in zip(totals, values, strict=True)]
-            sheet.append(
-                [
-                    sheet.cell(number, border=BOX),
-                    sheet.cell(unit_label(u), border=BOX),
-                    *(sheet.cell(v, fmt=COUNT, border=BOX) for v in values),
-                ]
-            )
-        sheet.append(
-            [
-                sheet.cell("", border=BOX),
-                sheet.cell(_("Cộng"), border=BOX, font=BOLD),
-                *(sheet.cell(v, fmt=COUNT, border=BOX, font=BOLD) for v in totals),
-            ]
-        )
+        _unit_rows(
+            sheet, data["units"], data["counts"],
+            lambda row: [row["total"], row["done"], row["open"], row["overdue"]], _("Cộng"), 4,
+        )  # fmt: skip
         sheet.notes(
             [
                 _(
@@ -224,3 +189,31 @@ def write(reach: Reach, year: int, unit: Unit | None, out, today: dt.date | None
 
 def name(year: int, unit: Unit | None) -> str:
     return filename(_("bao cao kiem tra giam sat"), unit.label if unit else "", year)
+
+
+def _unit_rows(sheet, units, rows, values_of, total_label, width: int) -> None:
+    """One numbered row per unit that has a row (its ``width`` counts, ``values_of(row)``), then
+    the total row."""
+    totals = [0] * width
+    number = 0
+    for pk, u in units.items():
+        row = rows.get(pk)
+        if not row:
+            continue
+        number += 1
+        values = values_of(row)
+        totals = [a + b for a, b in zip(totals, values, strict=True)]
+        sheet.append(
+            [
+                sheet.cell(number, border=BOX),
+                sheet.cell(unit_label(u), border=BOX),
+                *(sheet.cell(v, fmt=COUNT, border=BOX) for v in values),
+            ]
+        )
+    sheet.append(
+        [
+            sheet.cell("", border=BOX),
+            sheet.cell(total_label, border=BOX, font=BOLD),
+            *(sheet.cell(v, fmt=COUNT, border=BOX, font=BOLD) for v in totals),
+        ]
+    )
