@@ -62,6 +62,7 @@ def journey(funds, page, login, live_server, browser):
 
     # --- district staff allocate to the project ------------------------------------------------
     login("district")
+    page.get_by_test_id("nav-program").click()  # the menu's "Chương trình"
     page.get_by_role("link", name="Vốn", exact=True).click()
     page.get_by_test_id("plan-table").get_by_role("link", name="Tiểu dự án 3.1").click()
     expect(page.get_by_test_id("plan-remaining")).to_have_text("100.000.000 đ")
