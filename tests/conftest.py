@@ -37,9 +37,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def units(db):
-    """The shipped units; reloaded after a transactional test flushed them."""
+    """The shipped units and the other reference rows that migrations load (kinds of support);
+    reloaded after a transactional test flushed them."""
     if not Unit.objects.exists():
         units_load()
+    from support.loading import kinds_load
+    from support.models import SupportKind
+
+    if not SupportKind.objects.exists():
+        kinds_load()
 
 
 def unit(code: str, day: dt.date = TODAY) -> Unit:
