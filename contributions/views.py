@@ -35,7 +35,9 @@ FIELDS = (
 
 
 def _years(rows) -> list[int]:
-    return sorted({*selectors.years(rows), timezone.localdate().year}, reverse=True)
+    """Every year since the program's first (an empty year is a fine answer), and any later."""
+    this = timezone.localdate().year
+    return sorted({*selectors.years(rows), *range(services.FIRST_YEAR, this + 1)}, reverse=True)
 
 
 @login_required
