@@ -77,8 +77,14 @@ def fund_units(rows: QuerySet[Contribution]) -> QuerySet[Unit]:
 
 
 def under(rows: QuerySet[Contribution], unit: Unit) -> QuerySet[Contribution]:
-    """Contributions of the fund of ``unit`` and of the funds below it."""
-    return rows.filter(unit__path__startswith=unit.path)
+    """Contributions of the fund of ``unit`` and of the funds below it (a province: the units of
+    its code on both trees, as the funds' panels count it)."""
+    from finance.selectors import area_paths
+
+    q = Q(pk__in=[])
+    for path in area_paths(unit):
+        q |= Q(unit__path__startswith=path)
+    return rows.filter(q)
 
 
 def unit_choices(reach: Reach, day: dt.date) -> QuerySet[Unit]:

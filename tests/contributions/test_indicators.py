@@ -96,3 +96,24 @@ def test_a_target_on_it_shows_on_the_dashboard(cast, fund, client):
     client.force_login(cast.leader)
     page = client.get(reverse("dashboard"), {"round": fund.pk, "unit": province.pk})
     assert "Đóng góp Quỹ Vì người nghèo của xã tiếp nhận trong năm" in page.content.decode()
+
+
+def test_a_former_communes_contribution_counts_in_the_new_tree_round(
+    cast, django_capture_on_commit_callbacks
+):
+    """A contribution to Thị trấn Ba Tơ's fund on 1 March 2025 counts, in the 2025 round (new
+    tree), for the communes it was merged into, shared equally."""
+    from areas.models import UnitSuccession
+
+    old = unit("21484", dt.date(2025, 6, 30))
+    with django_capture_on_commit_callbacks(execute=True):
+        round_ = open_round(cast.admin, 2025)
+        give(cast.officer, old, cash=9_000_000, day=dt.date(2025, 3, 1))
+        indicator_services.rollup_start(round_=round_)
+    successors = list(UnitSuccession.objects.filter(old=old).values_list("new", flat=True))
+    assert successors
+    share = Decimal(9_000_000 // len(successors)) / MILLION
+    for new in successors:
+        value = stored(round_, unit_id=new).value
+        assert share <= value <= share + Decimal("0.01")
+    assert stored(round_, unit=unit("51")).value == Decimal("9.00")

@@ -160,3 +160,13 @@ def test_the_excel_file(cast, homes, fund, client):
     everything = " ".join(str(c) for values in cells.values() for c in values)
     for secret in (hidden.donor_name, homes.poor.code, homes.poor.head_name):
         assert secret not in everything
+
+
+def test_the_provinces_summary_holds_both_trees(cast, fund, client):
+    old = unit("21484", dt.date(2025, 6, 30))
+    give(cast.officer, old, cash=3_000_000, day=dt.date(2025, 3, 1), name="Doanh nghiệp Trước")
+    client.force_login(cast.leader)
+    body = client.get(
+        reverse("contributions_summary"), {"year": 2025, "unit": unit("51").pk}
+    ).content.decode()
+    assert "Doanh nghiệp Trước" in body
