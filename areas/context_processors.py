@@ -25,6 +25,7 @@ PROGRAM = (
     ("course_list", _("Tập huấn, việc làm"), Capability.SEE),
     ("finance_plan_list", _("Vốn"), Capability.SEE),
     ("visit_list", _("Kiểm tra, giám sát"), Capability.SEE),
+    ("contributions_list", _("Quỹ Vì người nghèo"), Capability.SEE),
     ("unit_list", _("Đơn vị hành chính"), Capability.SEE),
 )
 

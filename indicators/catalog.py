@@ -215,8 +215,18 @@ def _monitoring() -> list[Definition]:
     ]  # fmt: skip
 
 
+def _contributions() -> list[Definition]:
+    """The "Vì người nghèo" fund (contributions/measures.py): received by communes' own funds."""
+    d = Definition
+    return [
+        d("contributions_received", "Đóng góp Quỹ Vì người nghèo của xã tiếp nhận trong năm",
+          "Contributions received by the communes' funds for the poor in the year", "program",
+          unit="triệu đồng", group="program"),
+    ]  # fmt: skip
+
+
 def definitions() -> list[Definition]:
     return [
         *_poverty(), *_deprivation(), *_transitions(), *_program(), *_support(), *_funds(),
-        *_monitoring(),
+        *_monitoring(), *_contributions(),
     ]  # fmt: skip

@@ -67,6 +67,8 @@ SCOPED_OBJECTS = (
     "visit",
     "recommendation",
     "visit_file",
+    "contribution",
+    "contribution_use",
 )
 GLOBAL_OBJECTS = ("round", "run")
 
@@ -780,6 +782,59 @@ TABLE: dict[str, Row] = {
         },
     ),
     "finance_summary_export": _r(
+        expect={
+            "GET":  "login 200   200   200   200   200   200",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    # Quỹ Vì người nghèo (contributions/): a commune's fund is kept by its officers, a former
+    # district's or the province's by district staff and administrators; leaders read.
+    "contributions_list": _r(
+        expect={
+            "GET":  "login 200   200   200   200   200   200",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "contributions_create": _r(
+        expect={
+            "GET":  "login 200   200   403   200   200   200",
+            "POST": "login 200   200   403   200   200   200",
+        },
+    ),
+    "contributions_detail": _r(
+        kwargs={"pk": "contribution"},
+        expect={
+            "GET":  ("login 200   200   200   200   404   404",
+                      "login 404   404   200   200   200   200"),
+            "POST": ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+        },
+    ),
+    "contributions_edit": _r(
+        kwargs={"pk": "contribution"},
+        expect={
+            "GET":  ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+            "POST": ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+        },
+    ),
+    "contributions_use_delete": _r(
+        kwargs={"pk": "contribution_use"},
+        writes="officer admin outsider",
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": ("login 302   403   403   302   404   404",
+                      "login 404   404   403   302   302   403"),
+        },
+    ),
+    "contributions_summary": _r(
+        expect={
+            "GET":  "login 200   200   200   200   200   200",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "contributions_summary_export": _r(
         expect={
             "GET":  "login 200   200   200   200   200   200",
             "POST": "login 405   405   405   405   405   405",

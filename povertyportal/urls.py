@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("support.urls")),
     path("", include("finance.urls")),
+    path("", include("contributions.urls")),
     path("", include("monitoring.urls")),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"

@@ -1,8 +1,8 @@
 """The permission sweep: every URL of the portal × role × object inside/outside scope × method,
 against the table in ``povertyportal/permissions.py`` (rendered into ``docs/permissions.md``).
 
-105 URL patterns × 7 roles: 2254 requests (1127 GET, 1127 POST); 56 patterns are tried on an
-object inside and one outside the officer's scope, and with an unknown id (784 more requests).
+112 URL patterns × 7 roles: 2394 requests (1197 GET, 1197 POST); 59 patterns are tried on an
+object inside and one outside the officer's scope, and with an unknown id (826 more requests).
 Command: ``.venv/bin/python -m pytest tests/test_permission_sweep.py`` (about 50 s on SQLite,
 80 s on PostgreSQL; the same figures head ``docs/permissions.md``, and
 ``povertyportal.permissions.figures()`` counts them).
@@ -152,6 +152,28 @@ def _funds(admin, district, commune) -> dict[str, int]:
     return {"fund_plan": plan.pk, "fund_allocation": allocation.pk, "fund_disbursement": paid.pk}
 
 
+def _contributions(officer, commune) -> dict[str, int]:
+    """A contribution to the commune's fund and a use paying for a support record of the
+    commune's helped household (its code must stay hidden from outsiders)."""
+    from contributions import services as contribution_services
+    from support.models import HelperAssignment
+
+    household = HelperAssignment.objects.filter(household__commune=commune).first().household
+    record = support_services.support_record(
+        by=officer, household=household, kind=SupportKind.objects.get(code="housing"),
+        source="mobilised", received_on=dt.date(2026, 5, 4), amount=40_000_000,
+    )  # fmt: skip
+    contribution = contribution_services.contribution_create(
+        by=officer, unit=commune, received_on=dt.date(2026, 5, 2), donor_name="Công ty Sweep",
+        donor_kind="enterprise", cash_amount=50_000_000,
+    )  # fmt: skip
+    use = contribution_services.use_create(
+        by=officer, contribution=contribution, used_on=dt.date(2026, 5, 4), amount=40_000_000,
+        description="Xây nhà Đại đoàn kết", support_records=[record],
+    )  # fmt: skip
+    return {"contribution": contribution.pk, "contribution_use": use.pk}
+
+
 def _build() -> dict:
     program_load()
     cast = Cast()
@@ -179,6 +201,8 @@ def _build() -> dict:
     )
     inside |= _funds(cast.admin, cast.district, unit("21484"))
     outside |= _funds(cast.admin, users["outsider_district"], unit("21220"))
+    inside |= _contributions(cast.officer, unit("21484"))
+    outside |= _contributions(users["outsider"], unit("21220"))
     return {
         "users": users,
         "inside": {**common, **inside},

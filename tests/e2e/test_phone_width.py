@@ -102,6 +102,8 @@ def main_pages(demo, username: str = "officer") -> list[tuple[str, str]]:
         ("reports", reverse("export_index")),
         ("funds", reverse("finance_plan_list")),
         ("disbursement", reverse("finance_summary")),
+        ("contributions", reverse("contributions_list")),
+        ("contributions summary", reverse("contributions_summary")),
         ("my jobs", reverse("job_list")),
         ("e-mail notifications", reverse("notification_settings")),
     ]

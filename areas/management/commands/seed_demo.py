@@ -49,6 +49,9 @@ class Command(BaseCommand):
         from demodata.monitoring import monitoring_demo_seed  # inspection, supervision visits
 
         self.stdout.write(monitoring_demo_seed())
+        from demodata.contributions import contributions_demo_seed  # Vì người nghèo fund
+
+        self.stdout.write(contributions_demo_seed(seed=options["seed"]).summary())
         self._indicators()
 
     def _indicators(self):
