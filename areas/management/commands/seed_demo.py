@@ -49,6 +49,9 @@ class Command(BaseCommand):
         from demodata.monitoring import monitoring_demo_seed  # inspection, supervision visits
 
         self.stdout.write(monitoring_demo_seed())
+        from demodata.communication import communication_demo_seed  # project 6 communication
+
+        self.stdout.write(communication_demo_seed(seed=options["seed"]))
         self._indicators()
 
     def _indicators(self):
