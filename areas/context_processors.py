@@ -26,6 +26,7 @@ PROGRAM = (
     ("finance_plan_list", _("Vốn"), Capability.SEE),
     ("visit_list", _("Kiểm tra, giám sát"), Capability.SEE),
     ("contributions_list", _("Quỹ Vì người nghèo"), Capability.SEE),
+    ("communication_list", _("Truyền thông"), Capability.SEE),
     ("unit_list", _("Đơn vị hành chính"), Capability.SEE),
 )
 

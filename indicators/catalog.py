@@ -225,8 +225,27 @@ def _contributions() -> list[Definition]:
     ]  # fmt: skip
 
 
+def _communication() -> list[Definition]:
+    """Project 6: communication and information poverty (communication/measures.py)."""
+    d = Definition
+    return [
+        d("communication_activities",
+          "Số hoạt động truyền thông giảm nghèo do xã thực hiện trong năm",
+          "Poverty-reduction communication activities held by the commune in the year",
+          "program", unit="hoạt động", group="program"),
+        d("communication_reach",
+          "Số lượt người tham dự, tiếp cận hoạt động truyền thông của xã trong năm",
+          "People reached by the commune's communication activities in the year",
+          "program", unit="lượt người", group="program"),
+        d("information_support_households",
+          "Số hộ nghèo, cận nghèo được hỗ trợ giảm nghèo về thông tin trong năm",
+          "Poor and near-poor households given information-poverty support in the year",
+          "program", unit="hộ", group="program"),
+    ]  # fmt: skip
+
+
 def definitions() -> list[Definition]:
     return [
         *_poverty(), *_deprivation(), *_transitions(), *_program(), *_support(), *_funds(),
-        *_monitoring(), *_contributions(),
+        *_monitoring(), *_contributions(), *_communication(),
     ]  # fmt: skip

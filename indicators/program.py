@@ -54,6 +54,7 @@ COMMUNE_MEASURES: tuple[str, ...] = (
     "finance.measures.commune_funds",
     "monitoring.indicators.commune_measures",
     "contributions.measures.commune_contributions",
+    "communication.measures.commune_measures",
 )
 
 

@@ -69,6 +69,7 @@ SCOPED_OBJECTS = (
     "visit_file",
     "contribution",
     "contribution_use",
+    "communication_activity",
 )
 GLOBAL_OBJECTS = ("round", "run")
 
@@ -535,6 +536,51 @@ TABLE: dict[str, Row] = {
             "GET":  "login 405   405   405   405   405   405",
             "POST": ("login 403   302   403   302   404   404",
                       "login 404   404   403   302   403   302"),
+        },
+    ),
+    # communication/: project 6, communication and information poverty (docs/communication.md)
+    "communication_list": _r(
+        expect={
+            "GET":  "login 200   200   200   200   200   200",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "communication_create": _r(
+        expect={
+            "GET":  "login 200   200   403   200   200   200",
+            "POST": "login 200   200   403   200   200   200",
+        },
+    ),
+    "communication_summary": _r(
+        expect={
+            "GET":  "login 200   200   200   200   200   200",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "communication_detail": _r(
+        kwargs={"pk": "communication_activity"},
+        expect={
+            "GET":  ("login 200   200   200   200   404   404",
+                      "login 404   404   200   200   200   200"),
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "communication_edit": _r(
+        kwargs={"pk": "communication_activity"},
+        expect={
+            "GET":  ("login 200   200   403   200   404   404",
+                      "login 404   404   403   200   200   200"),
+            "POST": ("login 200   200   403   200   404   404",
+                      "login 404   404   403   200   200   200"),
+        },
+    ),
+    "communication_delete": _r(
+        kwargs={"pk": "communication_activity"},
+        writes="officer district admin outsider outsider_district",
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": ("login 302   302   403   302   404   404",
+                      "login 404   404   403   302   302   302"),
         },
     ),
     "dashboard": _r(

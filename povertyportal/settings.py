@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "monitoring",
+    "communication",
     "notifications",
     "support",
     "finance",

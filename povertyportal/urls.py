@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("finance.urls")),
     path("", include("contributions.urls")),
     path("", include("monitoring.urls")),
+    path("", include("communication.urls")),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

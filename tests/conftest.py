@@ -37,8 +37,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def units(db):
-    """The shipped units and the other reference rows that migrations load (kinds of support);
-    reloaded after a transactional test flushed them."""
+    """The shipped units and the other reference rows that migrations load (kinds of support and
+    of communication activity); reloaded after a transactional test flushed them."""
     if not Unit.objects.exists():
         units_load()
     from support.loading import kinds_load
@@ -46,6 +46,11 @@ def units(db):
 
     if not SupportKind.objects.exists():
         kinds_load()
+    from communication.loading import kinds_load as communication_kinds_load
+    from communication.models import ActivityKind
+
+    if not ActivityKind.objects.exists():
+        communication_kinds_load()  # after the support kinds: adds the information kinds
 
 
 def unit(code: str, day: dt.date = TODAY) -> Unit:

@@ -1,8 +1,8 @@
 """The permission sweep: every URL of the portal × role × object inside/outside scope × method,
 against the table in ``povertyportal/permissions.py`` (rendered into ``docs/permissions.md``).
 
-112 URL patterns × 7 roles: 2394 requests (1197 GET, 1197 POST); 59 patterns are tried on an
-object inside and one outside the officer's scope, and with an unknown id (826 more requests).
+118 URL patterns × 7 roles: 2520 requests (1260 GET, 1260 POST); 62 patterns are tried on an
+object inside and one outside the officer's scope, and with an unknown id (868 more requests).
 Command: ``.venv/bin/python -m pytest tests/test_permission_sweep.py`` (about 50 s on SQLite,
 80 s on PostgreSQL; the same figures head ``docs/permissions.md``, and
 ``povertyportal.permissions.figures()`` counts them).
@@ -32,6 +32,8 @@ from django.utils import timezone
 
 from areas.models import Role, UnitGroup
 from areas.services import OLD_TREE_FROM
+from communication import services as communication_services
+from communication.models import ActivityKind
 from finance import services as finance_services
 from households.models import Member, Survey
 from households.services import average_request_create
@@ -113,6 +115,10 @@ def _side(officer, district, commune, round_, head: str) -> tuple[dict[str, int]
         action="Hỗ trợ sửa nhà", due_on=round_.ends_on, responsible="UBND xã",
     )  # fmt: skip
     visit, recommendation, visit_file = monitoring_side(district, commune)
+    activity = communication_services.activity_create(
+        by=officer, kind=ActivityKind.objects.get(code="conference"), held_on=dt.date(2026, 5, 4),
+        unit=commune, title="Đối thoại chính sách giảm nghèo", reach=80, materials=100,
+    )  # fmt: skip
     objects = {
         "unit": commune.pk,
         "commune": commune.pk,
@@ -131,6 +137,7 @@ def _side(officer, district, commune, round_, head: str) -> tuple[dict[str, int]
         "visit": visit.pk,
         "recommendation": recommendation.pk,
         "visit_file": visit_file.pk,
+        "communication_activity": activity.pk,
     }
     markers = [head, farm.code, *(h.code for h in others), project.code, model.code, poor.code]
     return objects, markers

@@ -99,6 +99,8 @@ def main_pages(demo, username: str = "officer") -> list[tuple[str, str]]:
         ("support", reverse("support_index")),
         ("visits", reverse("visit_list")),
         ("recommendations", reverse("recommendation_list")),
+        ("communication", reverse("communication_list")),
+        ("communication summary", f"{reverse('communication_summary')}?year=2026"),
         ("reports", reverse("export_index")),
         ("funds", reverse("finance_plan_list")),
         ("disbursement", reverse("finance_summary")),

@@ -52,6 +52,9 @@ class Command(BaseCommand):
         from demodata.contributions import contributions_demo_seed  # Vì người nghèo fund
 
         self.stdout.write(contributions_demo_seed(seed=options["seed"]).summary())
+        from demodata.communication import communication_demo_seed  # project 6 communication
+
+        self.stdout.write(communication_demo_seed(seed=options["seed"]))
         self._indicators()
 
     def _indicators(self):
