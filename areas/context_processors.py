@@ -20,6 +20,7 @@ MENU = (
     ("support_index", _("Hỗ trợ hộ nghèo"), Capability.SEE),
     ("finance_plan_list", _("Vốn"), Capability.SEE),
     ("visit_list", _("Kiểm tra, giám sát"), Capability.SEE),
+    ("labour_index", _("Lao động, việc làm"), Capability.SEE),
     ("export_index", _("Báo cáo"), Capability.SEE),
 )
 

@@ -53,6 +53,7 @@ COMMUNE_MEASURES: tuple[str, ...] = (
     "support.measures.support_measures",
     "finance.measures.commune_funds",
     "monitoring.indicators.commune_measures",
+    "labour.measures.labour_measures",
 )
 
 

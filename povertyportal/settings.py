@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "notifications",
     "support",
     "finance",
+    "labour",
 ]
 
 MIDDLEWARE = [

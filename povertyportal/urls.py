@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("support.urls")),
     path("", include("finance.urls")),
     path("", include("monitoring.urls")),
+    path("", include("labour.urls")),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),
