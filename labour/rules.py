@@ -7,7 +7,7 @@ import datetime as dt
 from households.counting import NEAR_POOR, POOR
 from households.facts import member_facts
 from households.rules import is_working_age
-from households.standards import standard_for_year
+from households.standards import STANDARDS, standard_for_year
 
 SURVEYED_CLASSES = (POOR, NEAR_POOR)  # training needs are surveyed in these households
 
@@ -18,7 +18,11 @@ def is_surveyed_class(cls: str | None) -> bool:
 
 def member_is_working_age(member, on: dt.date) -> bool:
     """The one working-age rule of the households app (Labour Code 2019 art. 169), on ``on``."""
-    standard = standard_for_year(on.year)
+    try:
+        standard = standard_for_year(on.year)
+    except LookupError:  # before the first or after the last standard: the nearest one
+        early = on.year < STANDARDS[0].first_review_year
+        standard = STANDARDS[0] if early else STANDARDS[-1]
     facts = member_facts(
         {
             "full_name": member.full_name,
