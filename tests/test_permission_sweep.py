@@ -1,8 +1,8 @@
 """The permission sweep: every URL of the portal × role × object inside/outside scope × method,
 against the table in ``povertyportal/permissions.py`` (rendered into ``docs/permissions.md``).
 
-105 URL patterns × 7 roles: 2254 requests (1127 GET, 1127 POST); 56 patterns are tried on an
-object inside and one outside the officer's scope, and with an unknown id (784 more requests).
+115 URL patterns × 7 roles: 2478 requests (1239 GET, 1239 POST); 62 patterns are tried on an
+object inside and one outside the officer's scope, and with an unknown id (868 more requests).
 Command: ``.venv/bin/python -m pytest tests/test_permission_sweep.py`` (about 50 s on SQLite,
 80 s on PostgreSQL; the same figures head ``docs/permissions.md``, and
 ``povertyportal.permissions.figures()`` counts them).
@@ -45,6 +45,7 @@ from support import services as support_services
 from support.models import SupportKind
 from tests.conftest import Cast, make_user, unit
 from tests.households.factories import POOR_FIELDS, member, open_round, register, save
+from tests.labour.factories import labour_side
 from tests.monitoring.factories import monitoring_side
 from tests.projects.factories import component, proposal
 from tests.reports.test_import_data import hh, mb, validate, xlsx
@@ -131,6 +132,7 @@ def _side(officer, district, commune, round_, head: str) -> tuple[dict[str, int]
         "visit": visit.pk,
         "recommendation": recommendation.pk,
         "visit_file": visit_file.pk,
+        **labour_side(officer, commune, poor),
     }
     markers = [head, farm.code, *(h.code for h in others), project.code, model.code, poor.code]
     return objects, markers
