@@ -181,6 +181,11 @@ def fair_hire_add(
             _("Số người được tuyển (%(n)s) sẽ lớn hơn số người tham dự phiên (%(a)s): sửa số "
               "người tham dự trước.") % {"n": named, "a": fair.attendees}
         )  # fmt: skip
+    if not is_surveyed_class(household_current_class(member.household)):
+        raise ValidationError(
+            _("Hộ %(code)s không thuộc diện hộ nghèo, cận nghèo theo kết quả rà soát gần nhất.")
+            % {"code": member.household.code}
+        )
     record = employment_record_create(
         by=by,
         member=member,

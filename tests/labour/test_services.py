@@ -113,3 +113,10 @@ def test_a_hire_needs_entry_on_the_workers_commune(cast, homes):
         hire(cast.admin, district_fair, head(homes.outside))
     hire(cast.admin, made, head(homes.outside))
     assert EmploymentRecord.objects.count() == 1
+
+
+def test_a_hire_is_of_a_poor_or_near_poor_household(cast, homes):
+    made = fair(cast.officer, homes.ba_to)
+    with pytest.raises(ValidationError, match="không thuộc diện hộ nghèo"):
+        hire(cast.officer, made, head(homes.average))
+    assert not EmploymentRecord.objects.exists()

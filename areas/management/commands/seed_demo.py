@@ -49,6 +49,9 @@ class Command(BaseCommand):
         from demodata.monitoring import monitoring_demo_seed  # inspection, supervision visits
 
         self.stdout.write(monitoring_demo_seed())
+        from demodata.labour import labour_demo_seed  # training needs, job fairs, hires
+
+        self.stdout.write(labour_demo_seed())
         self._indicators()
 
     def _indicators(self):
