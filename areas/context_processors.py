@@ -25,6 +25,7 @@ PROGRAM = (
     ("course_list", _("Tập huấn, việc làm"), Capability.SEE),
     ("finance_plan_list", _("Vốn"), Capability.SEE),
     ("visit_list", _("Kiểm tra, giám sát"), Capability.SEE),
+    ("labour_index", _("Lao động, việc làm"), Capability.SEE),
     ("contributions_list", _("Quỹ Vì người nghèo"), Capability.SEE),
     ("communication_list", _("Truyền thông"), Capability.SEE),
     ("unit_list", _("Đơn vị hành chính"), Capability.SEE),

@@ -244,8 +244,26 @@ def _communication() -> list[Definition]:
     ]  # fmt: skip
 
 
+def _labour() -> list[Definition]:
+    """Project 4, labour and employment (labour/measures.py)."""
+    d = Definition
+    return [
+        d("training_needs_workers",
+          "Người lao động hộ nghèo, cận nghèo được khảo sát nhu cầu đào tạo nghề trong năm",
+          "Workers of poor and near-poor households surveyed on training needs this year",
+          "program", unit="người", group="program"),
+        d("job_fair_hires", "Người được tuyển dụng qua phiên giao dịch việc làm do xã tổ chức",
+          "Hires at job fairs organised by the commune", "program", unit="người",
+          group="program"),
+        d("workers_placed_abroad",
+          "Người lao động đi làm việc ở nước ngoài theo hợp đồng trong năm",
+          "Workers placed abroad under contract this year", "program", unit="người",
+          group="program"),
+    ]  # fmt: skip
+
+
 def definitions() -> list[Definition]:
     return [
         *_poverty(), *_deprivation(), *_transitions(), *_program(), *_support(), *_funds(),
-        *_monitoring(), *_contributions(), *_communication(),
+        *_monitoring(), *_contributions(), *_communication(), *_labour(),
     ]  # fmt: skip

@@ -55,6 +55,7 @@ COMMUNE_MEASURES: tuple[str, ...] = (
     "monitoring.indicators.commune_measures",
     "contributions.measures.commune_contributions",
     "communication.measures.commune_measures",
+    "labour.measures.labour_measures",
 )
 
 

@@ -70,6 +70,7 @@ SCOPED_OBJECTS = (
     "contribution",
     "contribution_use",
     "communication_activity",
+    "job_fair",
 )
 GLOBAL_OBJECTS = ("round", "run")
 
@@ -922,6 +923,82 @@ TABLE: dict[str, Row] = {
         expect={
             "GET":  "login login login login 200   login login",
             "POST": "login login login login 200   login login",
+        },
+    ),
+    # labour/: project 4, training needs, job fairs, placements (docs/labour.md)
+    "labour_index": _r(
+        expect={
+            "GET":  "login 302   302   302   302   302   302",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "labour_needs": _r(
+        kwargs={"pk": "commune"},
+        expect={
+            "GET":  ("login 200   200   200   200   404   404",
+                      "login 404   404   200   200   200   200"),
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "labour_needs_export": _r(
+        kwargs={"pk": "commune"},
+        expect={
+            "GET":  ("login 200   200   200   200   404   404",
+                      "login 404   404   200   200   200   200"),
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "labour_need_add": _r(
+        kwargs={"pk": "commune"},
+        expect={
+            "GET":  ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+            "POST": ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+        },
+    ),
+    "job_fair_list": _r(
+        expect={
+            "GET":  "login 200   200   200   200   200   200",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "job_fair_create": _r(
+        expect={
+            "GET":  "login 200   200   403   200   200   200",
+            "POST": "login 200   200   403   200   200   200",
+        },
+    ),
+    "job_fair_detail": _r(
+        kwargs={"pk": "job_fair"},
+        expect={
+            "GET":  ("login 200   200   200   200   404   404",
+                      "login 404   404   200   200   200   200"),
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "job_fair_edit": _r(
+        kwargs={"pk": "job_fair"},
+        expect={
+            "GET":  ("login 200   200   403   200   404   404",
+                      "login 404   404   403   200   200   200"),
+            "POST": ("login 200   200   403   200   404   404",
+                      "login 404   404   403   200   200   200"),
+        },
+    ),
+    "job_fair_hire_add": _r(
+        kwargs={"pk": "job_fair"},
+        expect={
+            "GET":  ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+            "POST": ("login 200   403   403   200   404   404",
+                      "login 404   404   403   200   200   403"),
+        },
+    ),
+    "labour_placements": _r(
+        expect={
+            "GET":  "login 200   200   200   200   200   200",
+            "POST": "login 405   405   405   405   405   405",
         },
     ),
     # support/: household support (helpers, visits, plans, support received)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "support",
     "finance",
     "contributions",
+    "labour",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("contributions.urls")),
     path("", include("monitoring.urls")),
     path("", include("communication.urls")),
+    path("", include("labour.urls")),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

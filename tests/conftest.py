@@ -38,7 +38,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def units(db):
     """The shipped units and the other reference rows that migrations load (kinds of support and
-    of communication activity); reloaded after a transactional test flushed them."""
+    of communication activity, trades); reloaded after a transactional test flushed them."""
     if not Unit.objects.exists():
         units_load()
     from support.loading import kinds_load
@@ -51,6 +51,11 @@ def units(db):
 
     if not ActivityKind.objects.exists():
         communication_kinds_load()  # after the support kinds: adds the information kinds
+    from labour.loading import trades_load
+    from labour.models import Trade
+
+    if not Trade.objects.exists():
+        trades_load()
 
 
 def unit(code: str, day: dt.date = TODAY) -> Unit:

@@ -1,8 +1,8 @@
 """The permission sweep: every URL of the portal × role × object inside/outside scope × method,
 against the table in ``povertyportal/permissions.py`` (rendered into ``docs/permissions.md``).
 
-118 URL patterns × 7 roles: 2520 requests (1260 GET, 1260 POST); 62 patterns are tried on an
-object inside and one outside the officer's scope, and with an unknown id (868 more requests).
+128 URL patterns × 7 roles: 2744 requests (1372 GET, 1372 POST); 68 patterns are tried on an
+object inside and one outside the officer's scope, and with an unknown id (952 more requests).
 Command: ``.venv/bin/python -m pytest tests/test_permission_sweep.py`` (about 50 s on SQLite,
 80 s on PostgreSQL; the same figures head ``docs/permissions.md``, and
 ``povertyportal.permissions.figures()`` counts them).
@@ -47,6 +47,7 @@ from support import services as support_services
 from support.models import SupportKind
 from tests.conftest import Cast, make_user, unit
 from tests.households.factories import POOR_FIELDS, member, open_round, register, save
+from tests.labour.factories import labour_side
 from tests.monitoring.factories import monitoring_side
 from tests.projects.factories import component, proposal
 from tests.reports.test_import_data import hh, mb, validate, xlsx
@@ -138,6 +139,7 @@ def _side(officer, district, commune, round_, head: str) -> tuple[dict[str, int]
         "recommendation": recommendation.pk,
         "visit_file": visit_file.pk,
         "communication_activity": activity.pk,
+        **labour_side(officer, commune, poor),
     }
     markers = [head, farm.code, *(h.code for h in others), project.code, model.code, poor.code]
     return objects, markers

@@ -55,6 +55,9 @@ class Command(BaseCommand):
         from demodata.communication import communication_demo_seed  # project 6 communication
 
         self.stdout.write(communication_demo_seed(seed=options["seed"]))
+        from demodata.labour import labour_demo_seed  # training needs, job fairs, hires
+
+        self.stdout.write(labour_demo_seed())
         self._indicators()
 
     def _indicators(self):
