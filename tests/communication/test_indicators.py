@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from areas.models import Level, UnitGroup
+from areas.models import Level
 from communication.models import Activity, InformationKind
 from households.models import Survey
 from indicators import services as indicator_services
@@ -18,6 +18,7 @@ from indicators.selectors import owner_for, targets_for
 from support import services as support_services
 from support.models import SupportKind, SupportRecord
 from tests.conftest import unit
+from tests.indicators.independent import sample_owners
 from tests.support.conftest import YEAR, classified
 
 from .conftest import activity
@@ -90,17 +91,8 @@ def communicated(cast, homes, django_capture_on_commit_callbacks):
 
 def test_values_equal_an_independent_count(communicated):
     round_ = communicated.round
-    group = UnitGroup.objects.get(code="huyen-cu-535")
-    province = unit("51")
-    owners = {
-        "commune": ({"unit": communicated.ba_to}, [communicated.ba_to.path]),
-        "other commune": ({"unit": communicated.son_tinh}, [communicated.son_tinh.path]),
-        "province": ({"unit": province}, [province.path]),
-        "group": (
-            {"group": group},
-            list(group.members.valid_on(round_.reference_date).values_list("path", flat=True)),
-        ),
-    }
+    owners = sample_owners(round_, communicated.ba_to, communicated.son_tinh)
+    province = owners["province"][0]["unit"]
     for name, (owner, paths) in owners.items():
         counts = independent(round_, paths)
         for code in CODES:

@@ -120,3 +120,22 @@ def accepted_all(round_, commune_ids) -> bool:
         ).values_list("commune_id", flat=True)
     )
     return with_entries <= accepted
+
+
+def sample_owners(round_, commune, other) -> dict[str, tuple[dict, list[str]]]:
+    """{name: (owner lookup of a stored value, the unit paths an independent count covers)}:
+    the two communes of a test, the former Ba Tơ district's group and the province. The
+    program measures' tests count their own rows under the paths and compare."""
+    from areas.models import Unit, UnitGroup
+
+    group = UnitGroup.objects.get(code="huyen-cu-535")
+    province = Unit.objects.valid_on(round_.reference_date).get(code="51")
+    return {
+        "commune": ({"unit": commune}, [commune.path]),
+        "other commune": ({"unit": other}, [other.path]),
+        "province": ({"unit": province}, [province.path]),
+        "group": (
+            {"group": group},
+            list(group.members.valid_on(round_.reference_date).values_list("path", flat=True)),
+        ),
+    }

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from areas.models import Level, UnitGroup
+from areas.models import Level
 from households.models import Survey
 from indicators import services as indicator_services
 from indicators.models import Indicator, IndicatorValue, Target
@@ -18,6 +18,7 @@ from labour.models import JobFair, TrainingNeed
 from projects.models import EmploymentRecord
 from projects.services import employment_record_create
 from tests.conftest import unit
+from tests.indicators.independent import sample_owners
 
 from .conftest import YEAR
 from .factories import fair, hire, need
@@ -89,17 +90,8 @@ def placed(cast, homes, django_capture_on_commit_callbacks):
 
 def test_values_equal_an_independent_count(placed):
     round_ = placed.round
-    group = UnitGroup.objects.get(code="huyen-cu-535")
-    province = unit("51")
-    owners = {
-        "commune": ({"unit": placed.ba_to}, [placed.ba_to.path]),
-        "other commune": ({"unit": placed.son_tinh}, [placed.son_tinh.path]),
-        "province": ({"unit": province}, [province.path]),
-        "group": (
-            {"group": group},
-            list(group.members.valid_on(round_.reference_date).values_list("path", flat=True)),
-        ),
-    }
+    owners = sample_owners(round_, placed.ba_to, placed.son_tinh)
+    province = owners["province"][0]["unit"]
     for name, (owner, paths) in owners.items():
         counts = independent(round_, paths)
         for code in CODES:

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 
-from areas.models import UnitGroup
 from households.models import Survey
 from indicators import services as indicator_services
 from indicators.models import Indicator, IndicatorValue, Target
@@ -18,6 +17,7 @@ from indicators.selectors import owner_for, targets_for
 from support import services
 from support.models import HelperAssignment, SupportPlanItem, SupportRecord
 from tests.conftest import unit
+from tests.indicators.independent import sample_owners
 
 from .conftest import YEAR, classified, kind
 
@@ -123,17 +123,8 @@ def supported(cast, homes, django_capture_on_commit_callbacks):
 
 def test_values_equal_an_independent_count(supported):
     round_ = supported.round
-    group = UnitGroup.objects.get(code="huyen-cu-535")
-    province = unit("51")
-    owners = {
-        "commune": ({"unit": supported.ba_to}, [supported.ba_to.path]),
-        "other commune": ({"unit": supported.son_tinh}, [supported.son_tinh.path]),
-        "province": ({"unit": province}, [province.path]),
-        "group": (
-            {"group": group},
-            list(group.members.valid_on(round_.reference_date).values_list("path", flat=True)),
-        ),
-    }
+    owners = sample_owners(round_, supported.ba_to, supported.son_tinh)
+    province = owners["province"][0]["unit"]
     for name, (owner, paths) in owners.items():
         counts = independent(round_, paths)
         for code in CODES:
