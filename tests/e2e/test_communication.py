@@ -32,7 +32,8 @@ def journey(page, login, live_server, browser):
     screens = os.environ.get("COMMUNICATION_SCREENS")
     ba_to = unit("21484")
     login("officer")
-    page.get_by_role("link", name="Truyền thông", exact=True).click()
+    page.get_by_test_id("nav-program").click()  # the menu's "Chương trình"
+    page.locator("#nav").get_by_role("link", name="Truyền thông", exact=True).click()
     page.get_by_role("link", name="Ghi hoạt động").click()
     page.get_by_label("Loại hoạt động").select_option(label="Hội nghị, đối thoại chính sách (6.2)")
     page.get_by_label("Ngày thực hiện").fill("12/03/2026")
@@ -51,7 +52,8 @@ def journey(page, login, live_server, browser):
         "Đối thoại chính sách với hộ nghèo thôn 2"
     )
     expect(page.get_by_text("4.500.000")).to_be_visible()
-    page.get_by_role("link", name="Truyền thông", exact=True).first.click()
+    page.get_by_test_id("nav-program").click()
+    page.locator("#nav").get_by_role("link", name="Truyền thông", exact=True).click()
     expect(page.get_by_test_id("communication-table")).to_contain_text("Đối thoại chính sách")
     expect(page.get_by_test_id("communication-totals")).to_contain_text("85")
     page.get_by_role("link", name="Tổng hợp theo đơn vị").click()
