@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from projects.views.common import add_errors
+
 from .forms import NotificationSettingForm
 from .services import setting_for, setting_save
 
@@ -26,8 +28,7 @@ def notification_settings(request):
         try:
             setting_save(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_errors(form, error)
         else:
             messages.success(request, _("Đã lưu cài đặt thông báo."))
             return redirect("notification_settings")
