@@ -24,6 +24,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import html
 import io
 import re
 import zipfile
@@ -50,6 +51,8 @@ from .xlsform import MEMBERS
 
 TEMPLATE, ODK_ZIP, ODK_CSV, KOBO = "template", "odk_zip", "odk_csv", "kobo"
 MAX_ZIP_ENTRIES = 20
+_WORKBOOK_HEAD = 256 * 1024  # sheet names are listed near the start of workbook.xml
+_SHEET_NAME = re.compile(r"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"")
 _HUGE = Decimal(10) ** 15  # past every limit of the forms: left as text, which they refuse
 _SEPARATORS = re.compile(r"[/\-]")
 _CSV_SIGNATURES = (codecs.BOM_UTF8, b"SubmissionDate", b'"SubmissionDate"', b"KEY")
@@ -66,6 +69,10 @@ def looks_like_csv(head: bytes, name: str = "") -> bool:
 
 
 def detect(handle, name: str = "") -> str:
+    """Which reader: the template's (also for anything unknown: it says what is wrong), an ODK
+    Central zip or CSV, or a KoboToolbox workbook (a ``members`` sheet, no "Hộ" sheet). Nothing
+    is parsed as XML here: the sheet names are matched in the first bytes of workbook.xml (the
+    limits and the DTD check of ``limits.check_archive`` run before any XML parser)."""
     handle.seek(0)
     head = handle.read(8)
     handle.seek(0)
@@ -74,19 +81,17 @@ def detect(handle, name: str = "") -> str:
     try:
         with zipfile.ZipFile(handle) as archive:
             names = archive.namelist()
+            titles = []
             if "xl/workbook.xml" in names:
-                from reports.imports.files import _sheet_paths
-
-                titles = list(_sheet_paths(archive))
-            else:
-                titles = []
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return TEMPLATE  # the template reader says what is wrong with it
+                with archive.open("xl/workbook.xml") as part:
+                    xml = part.read(_WORKBOOK_HEAD).decode("utf-8", "replace")
+                titles = [html.unescape(t) for t in _SHEET_NAME.findall(xml)]
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError):
+        return TEMPLATE
     finally:
         handle.seek(0)
-    if titles:
-        wanted = C.in_every_language(C.HOUSEHOLD_SHEET)
-        if any(C.key(t) in wanted for t in titles):
+    if "xl/workbook.xml" in names:
+        if any(C.key(t) in C.in_every_language(C.HOUSEHOLD_SHEET) for t in titles):
             return TEMPLATE
         return KOBO if any(C.key(t) == MEMBERS for t in titles) else TEMPLATE
     return ODK_ZIP if any(n.lower().endswith(".csv") for n in names) else TEMPLATE
@@ -104,8 +109,8 @@ def read_upload(handle, *, size: int, standard, name: str = "", progress=None):
     if message:
         raise FileRejected(message)
     if kind == ODK_CSV:
-        text = _text(handle)
-        main = _csv_rows(text, name or "submissions.csv")
+        handle.seek(0)
+        main = _csv(handle, name or "submissions.csv")
         return _parsed(main, None, standard), False
     return _read_odk_zip(handle, standard=standard), False
 
@@ -135,11 +140,16 @@ def _read_odk_zip(handle, *, standard) -> Parsed:
                     "Central xuất ra): tải lại dữ liệu từ ODK Central và tải lên nguyên tệp .zip."
                 )
             )
-        main = _csv_rows(_text(archive.open(mains[0])), _base(mains[0].filename))
-        repeat = None
-        if members:
-            repeat = _csv_rows(_text(archive.open(members[0])), _base(members[0].filename))
-    return _parsed(main, repeat, standard)
+        try:
+            with archive.open(mains[0]) as main_part:
+                main = _csv(main_part, _base(mains[0].filename))
+                if not members:
+                    return _parsed(main, None, standard)
+                with archive.open(members[0]) as member_part:
+                    repeat = _csv(member_part, _base(members[0].filename))
+                    return _parsed(main, repeat, standard)
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+            raise FileRejected(_("Tệp .zip bị hỏng (không giải nén được).")) from exc
 
 
 def _check_zip(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -165,42 +175,56 @@ def _base(name: str) -> str:
     return name.rsplit("/", 1)[-1]
 
 
-def _text(stream) -> str:
-    data = stream.read()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileRejected(
-            _("Tệp CSV không ở dạng mã hóa UTF-8: hãy xuất lại từ ODK Central.")
-        ) from exc
-
-
-def _csv_rows(text: str, title: str) -> tuple[str, list[str], list[tuple[int, list[str]]]]:
+def _csv(stream, title: str):
+    """(title, header, records): the records are read as they are consumed (``_parsed`` keeps
+    only the cells of the form's questions), with the limits of rows and characters per cell."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     limits = Limits.from_settings()
-    records = csv.reader(io.StringIO(text, newline=""))
-    header = next(records, [])
+    reader_ = csv.reader(text)
+    try:
+        header = next(reader_, [])
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise _unreadable(title) from exc
     if len(header) > limits.columns * 3:  # split select_multiple columns: more than a workbook
         raise FileRejected(_("Tệp “%(sheet)s” có quá nhiều cột.") % {"sheet": title}, sheet=title)
-    rows = []
-    for number, cells in enumerate(records, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(rows) >= C.MAX_ROWS:
-            raise FileRejected(
-                _("Trang “%(sheet)s” có hơn 50.000 dòng dữ liệu: hãy chia thành nhiều tệp.")
-                % {"sheet": title},
-                sheet=title,
-            )
-        for index, cell in enumerate(cells):
-            if len(cell) > limits.cell_chars:
-                raise FileRejected(
-                    _("Ô %(cell)s của “%(sheet)s” dài quá %(n)s ký tự.")
-                    % {"cell": f"{get_column_letter(index + 1)}{number}", "sheet": title,
-                       "n": limits.cell_chars},
-                    sheet=title,
-                )  # fmt: skip
-        rows.append((number, cells))
-    return title, header, rows
+
+    def records():
+        kept = 0
+        try:
+            for number, cells in enumerate(reader_, start=2):
+                if not any(c.strip() for c in cells):
+                    continue
+                kept += 1
+                if kept > C.MAX_ROWS:
+                    raise FileRejected(
+                        _("Trang “%(sheet)s” có hơn 50.000 dòng dữ liệu: hãy chia thành nhiều tệp.")
+                        % {"sheet": title},
+                        sheet=title,
+                    )
+                if len(cells) > limits.columns * 3 or any(
+                    len(c) > limits.cell_chars for c in cells
+                ):
+                    raise FileRejected(
+                        _("Dòng %(row)s của “%(sheet)s” có ô dài quá %(n)s ký tự hoặc quá nhiều ô.")
+                        % {"row": number, "sheet": title, "n": limits.cell_chars},
+                        sheet=title,
+                    )
+                yield number, cells
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise _unreadable(title) from exc
+
+    return title, header, records()
+
+
+def _unreadable(title: str) -> FileRejected:
+    return FileRejected(
+        _(
+            "Không đọc được tệp “%(sheet)s”: tệp CSV bị hỏng hoặc không ở dạng mã hóa UTF-8 như "
+            "ODK Central xuất ra."
+        )
+        % {"sheet": title},
+        sheet=title,
+    )
 
 
 # --- KoboToolbox ---------------------------------------------------------------------------------
@@ -211,30 +235,35 @@ def _read_kobo(handle, *, size: int, standard) -> Parsed:
     check_archive(handle)  # the template's streamed limits: cells, rows, columns, sizes
     workbook = open_workbook(handle)
     try:
-        sheets = []
         titles = workbook.sheetnames
         repeat_title = next(t for t in titles if C.key(t) == MEMBERS)
         main_title = next(t for t in titles if t != repeat_title)
-        for title in (main_title, repeat_title):
-            ws = workbook[title]
-            ws.reset_dimensions()
-            records = ws.iter_rows(values_only=True)
-            header = ["" if v is None else str(v) for v in next(records, ())]
-            rows = []
-            for number, values in enumerate(records, start=2):
-                if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                    continue
-                if len(rows) >= C.MAX_ROWS:
-                    raise FileRejected(
-                        _("Trang “%(sheet)s” có hơn 50.000 dòng dữ liệu: hãy chia thành nhiều tệp.")
-                        % {"sheet": title},
-                        sheet=title,
-                    )
-                rows.append((number, list(values)))
-            sheets.append((title, header, rows))
+        main, repeat = (_kobo_sheet(workbook[t]) for t in (main_title, repeat_title))
+        return _parsed(main, repeat, standard)
     finally:
         workbook.close()
-    return _parsed(sheets[0], sheets[1], standard)
+
+
+def _kobo_sheet(ws):
+    ws.reset_dimensions()
+    rows = ws.iter_rows(values_only=True)
+    header = ["" if v is None else str(v) for v in next(rows, ())]
+
+    def records():
+        kept = 0
+        for number, values in enumerate(rows, start=2):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            kept += 1
+            if kept > C.MAX_ROWS:
+                raise FileRejected(
+                    _("Trang “%(sheet)s” có hơn 50.000 dòng dữ liệu: hãy chia thành nhiều tệp.")
+                    % {"sheet": ws.title},
+                    sheet=ws.title,
+                )
+            yield number, list(values)
+
+    return ws.title, header, records()
 
 
 # --- into the template's rows --------------------------------------------------------------------

@@ -111,6 +111,8 @@ def build(round_: ReviewRound, commune=None) -> Form:
         title = _("Phiếu rà soát %(round)s") % {"round": round_}
         if commune is not None:
             title = f"{title} · {commune.label}"
+        household = _("Hộ")
+        instance_name = f"concat('{household} ', ${{code}}, ' - ', ${{village}})"
     identity = form_id(round_, commune)
     # The version changes when the questions do (ODK Central wants a new version to republish).
     digest = hashlib.sha256(
@@ -120,7 +122,7 @@ def build(round_: ReviewRound, commune=None) -> Form:
         "form_title": title,
         "form_id": identity,
         "version": digest,
-        "instance_name": "concat('Hộ ', ${code}, ' - ', ${village})",
+        "instance_name": instance_name,
         "default_language": "vi",
     }
     return Form(form_id=identity, version=digest, survey=survey, choices=choices, settings=settings)
