@@ -9,10 +9,11 @@
 Columns are found by the form's question names (``xlsform``: the import columns' keys); a
 header that is a group path (``group/question``, ``group-question``, ``meta-instanceID``) is read
 by its last part. The values are the form's codes (a select_multiple's codes separated by spaces;
-dates as yyyy-mm-dd; numbers with a "." decimal point), turned into what the template reader
-gives (``reader.Row``), so that ``checks`` runs the survey page's forms on them unchanged: the
-same errors, preview, confirm and idempotence as a template workbook. Errors name the sheet (the
-CSV file's name in a zip), the row number as a spreadsheet shows it and the column's letter.
+dates as yyyy-mm-dd; numbers with a "." decimal point, never read the Vietnamese way), turned
+into what the template reader gives (``reader.Row``), so that ``checks`` runs the survey page's
+forms on them unchanged: the same errors, preview, confirm and idempotence as a template
+workbook. Errors name the sheet (the CSV file's name in a zip), the row number as a spreadsheet
+shows it and the column's letter.
 
 The limits of the template apply: the file's size (``columns.MAX_BYTES``), rows per sheet
 (``columns.MAX_ROWS``), and for a zip its uncompressed size and ratio (``limits.Limits``) read
@@ -406,7 +407,7 @@ def _row(sheet: Sheet, number: int, cells: list, errors: list[CellError]) -> Row
 
 def _typed(column: C.Column, raw):
     """The tools write values as text in their own formats: numbers with a "." decimal point
-    (the portal's forms would read "36.5" the Vietnamese way, as 365), dates as yyyy-mm-dd,
+    (the portal's forms would read "60.500" the Vietnamese way, as 60500), dates as yyyy-mm-dd,
     a select_multiple's codes separated by spaces."""
     if not isinstance(raw, str):
         return raw
@@ -417,9 +418,9 @@ def _typed(column: C.Column, raw):
             return raw  # the form says it is not a number
         if not number.is_finite() or abs(number) >= _HUGE:
             return raw  # "1e999999999": never made into an integer; the form refuses the text
-        if column.kind == C.INTEGER and number == number.to_integral_value():
-            return int(number)
-        return number
+        if number == number.to_integral_value():
+            return int(number)  # "45" and "45.0": no decimal places for the form to count
+        return number.normalize()  # "60.500": 60.5, within the form's two decimal places
     if column.kind == C.DATE and re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ].*)?", raw):
         try:
             return dt.date.fromisoformat(raw[:10])

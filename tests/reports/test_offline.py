@@ -290,8 +290,10 @@ BUILDERS = {"odk": (odk_zip, "ra_soat.zip"), "kobo": (kobo_xlsx, "kobo.xlsx")}
 def test_round_trip_wrong_then_corrected_then_again(cast, round_, tool):
     build, name = BUILDERS[tool]
     form = xlsform.build(round_)
-    good = (household("ODKP1", **POOR), [person("Hồ Văn Pó"), person("Hồ Thị Lan", sex="female",
-            relation="spouse", birth_date="2014-10-02", nutrition="stunted")])  # fmt: skip
+    lan = person(
+        "Hồ Thị Lan", sex="female", relation="spouse", birth_date="2014-10-02", nutrition="stunted"
+    )
+    good = (household("ODKP1", floor_area="60.500", **POOR), [person("Hồ Văn Pó"), lan])
     wrong = (household("ODKK1", floor_area="0"), [person("Phạm Thị Khá", sex="female")])
     before = state()
 
@@ -323,6 +325,7 @@ def test_round_trip_wrong_then_corrected_then_again(cast, round_, tool):
     assert surveys["ODKP1"].poverty_class == "poor"
     assert surveys["ODKK1"].poverty_class == "none"
     assert str(surveys["ODKK1"].floor_area) == "45.00"
+    assert str(surveys["ODKP1"].floor_area) == "60.50"  # not 60500, the Vietnamese way
     assert sorted(surveys["ODKP1"].causes.strip(",").split(",")) == ["capital", "land"]
     lan = surveys["ODKP1"].household.members.get(full_name="Hồ Thị Lan")
     assert (lan.nutrition, lan.relation, str(lan.birth_date)) == ("stunted", "spouse", "2014-10-02")
@@ -421,3 +424,51 @@ def test_a_file_missing_a_question_is_refused(cast, round_):
     job = validate(cast.officer, round_, out.getvalue(), "x.zip")
     assert job.status == JobStatus.REJECTED
     assert "thiếu cột: floor_area" in job.summary["errors"][0]["message"]
+
+
+def rewritten(content: bytes, change) -> bytes:
+    """The zip with ``change(name, data)`` applied to each of its files."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, change(name, source.read(name)))
+    return out.getvalue()
+
+
+def test_group_paths_in_headers_are_read(cast, round_):
+    """Questions moved into a group: ODK Central writes "group-question" headers."""
+    form = xlsform.build(round_)
+    content = odk_zip(form, [(household("ODKG", floor_area="0"), [person("G")])])
+
+    def grouped(name: str, data: bytes) -> bytes:
+        header, rest = data.split(b"\r\n", 1)
+        cells = [c if c in (b"KEY", b"PARENT_KEY") else b"nhom-" + c for c in header.split(b",")]
+        return b",".join(cells) + b"\r\n" + rest
+
+    job = validate(cast.officer, round_, rewritten(content, grouped), "x.zip")
+    assert [(e["row"], e["header"]) for e in job.summary["errors"]] == [(2, "Diện tích nhà ở (m²)")]
+
+
+def test_the_upload_page_takes_an_odk_export(cast, round_, client):
+    form = xlsform.build(round_)
+    content = odk_zip(form, [(household("ODKU"), [person("U")])])
+    main_csv = zipfile.ZipFile(io.BytesIO(content)).read(f"{form.form_id}.csv")
+    client.force_login(cast.officer)
+    for name, data in (("ra_soat.zip", content), ("ra_soat.csv", main_csv)):
+        upload = io.BytesIO(data)
+        upload.name = name
+        response = client.post(reverse("import_upload"), {"round": round_.pk, "file": upload})
+        assert response.status_code == 302, response.content.decode()[:500]
+
+
+def test_a_csv_that_is_not_utf8_is_refused(cast, round_):
+    form = xlsform.build(round_)
+    content = odk_zip(form, [(household("ODKE", village="Thôn Đồng"), [person("E")])])
+
+    def latin(name: str, data: bytes) -> bytes:
+        return data.decode().replace("Đồng", "Dong\xe9").encode("latin-1", "replace")
+
+    job = validate(cast.officer, round_, rewritten(content, latin), "x.zip")
+    assert job.status == JobStatus.REJECTED
+    assert "UTF-8" in job.summary["errors"][0]["message"]
