@@ -139,6 +139,11 @@ def test_pages_downloads_and_scope(cast, round_, client):
     assert openpyxl.load_workbook(io.BytesIO(form.content)).sheetnames == [
         "survey", "choices", "settings"
     ]  # fmt: skip
+    preloaded = client.get(reverse("import_odk_form"), {"round": round_.pk, "commune": "21484"})
+    assert preloaded.status_code == 200
+    assert f"ra_soat_{round_.pk}_xa_21484.xlsx" in preloaded["Content-Disposition"]
+    survey_sheet = openpyxl.load_workbook(io.BytesIO(preloaded.content))["survey"]
+    assert "select_one_from_file ho.csv" in [row[0] for row in survey_sheet.values]
     before = PersonalDataAccess.objects.count()
     households = client.get(
         reverse("import_odk_households"), {"round": round_.pk, "commune": "21484"}
