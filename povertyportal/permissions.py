@@ -735,6 +735,26 @@ TABLE: dict[str, Row] = {
             "POST": "login 405   405   405   405   405   405",
         },
     ),
+    # Offline collection (reports/views/offline.py): the XLSForm, and a commune's household list
+    # (called without a commune here: 404; its scope is tested in tests/reports/test_offline.py).
+    "import_odk": _r(
+        expect={
+            "GET":  "login 200   403   403   200   200   403",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "import_odk_form": _r(
+        expect={
+            "GET":  "login 200   403   403   200   200   403",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
+    "import_odk_households": _r(
+        expect={
+            "GET":  "login 404   403   403   404   404   403",
+            "POST": "login 405   405   405   405   405   405",
+        },
+    ),
     "import_detail": _r(
         kwargs={"pk": "import_job"},
         expect={

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .urls_exports import urlpatterns as export_urls
 from .urls_imports import urlpatterns as import_urls
+from .urls_offline import urlpatterns as offline_urls
 from .views import jobs
 
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
     path("bao-cao/cua-toi/<int:pk>/<slug:which>/", jobs.job_download, name="job_download"),
     *export_urls,
     *import_urls,
+    *offline_urls,
 ]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
 from households.models import ReviewRound, RoundStatus
+from reports.offline import submissions
 
 from . import files
 
@@ -26,7 +27,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Tệp Excel (.xlsx)"),
         help_text=gettext_lazy("Tối đa 20 MB và 50.000 dòng mỗi trang, theo tệp mẫu."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.zip,.csv," + XLSX}),
         error_messages={
             "required": gettext_lazy("Chọn tệp Excel (.xlsx) để tải lên."),
             "empty": files.EMPTY,
@@ -44,8 +45,11 @@ class ImportForm(forms.Form):
         message = files.size_error(upload.size)
         if not message:
             upload.seek(0)
-            message = files.signature_error(upload.read(8))
+            head = upload.read(16)
             upload.seek(0)
+            # a CSV exported by ODK Central (reports.offline) is the one file that is no zip
+            if not submissions.looks_like_csv(head, upload.name or ""):
+                message = files.signature_error(head[:8])
         if message:
             raise ValidationError(message)
         return upload

@@ -27,6 +27,7 @@ from households.models import ReviewRound
 from households.services import ConcurrentEdit
 from reports import jobs
 from reports.models import Job, JobKind, JobStatus
+from reports.offline.submissions import read_upload
 
 from . import checks, files, reader
 from . import plan as plans
@@ -139,10 +140,12 @@ def _check(job: Job, progress) -> _Outcome:
         return _Outcome([files.CellError("", None, "", "", message)])
     with job.source.open("rb") as handle:
         try:
-            parsed = reader.read(
+            # the template, or submissions exported by ODK Central / KoboToolbox (reports.offline)
+            parsed, annotatable = read_upload(
                 handle,
                 size=job.source.size,
                 standard=round_.get_standard(),
+                name=job.params.get("filename") or "",
                 progress=lambda f, total=None: progress(0.4 * f, total=total),
             )
         except files.FileRejected as exc:
@@ -153,7 +156,7 @@ def _check(job: Job, progress) -> _Outcome:
             progress=lambda f: progress(0.4 + 0.6 * f)
         )
     errors = sorted(parsed.errors, key=_error_order(parsed))
-    return _Outcome(errors, None if errors else plan, annotatable=True, rows={"rows": rows})
+    return _Outcome(errors, None if errors else plan, annotatable=annotatable, rows={"rows": rows})
 
 
 def _error_order(parsed):
