@@ -285,6 +285,11 @@ def test_only_a_commune_the_user_enters_data_for(
     # the import page offers it for the officer's commune
     page = client.get(reverse("import_upload")).content.decode()
     assert reverse("import_prefilled") in page and "21484" in page
+    # and the commune's round page, to those who enter data there only
+    round_page = reverse("commune_round", args=[round_.pk, unit("21484").pk])
+    assert reverse("import_prefilled") in client.get(round_page).content.decode()
+    client.force_login(cast.leader)
+    assert reverse("import_prefilled") not in client.get(round_page).content.decode()
 
 
 def test_entries_not_surveyed_yet_stay_as_they_are_unless_edited(cast):
