@@ -9,7 +9,8 @@ changes meaning, so that the receiving system can refuse a layout it does not kn
 - ``manifest.json``: round, area, generated-at, row counts, layout version, each file's SHA-256.
 - ``SHA256SUMS``: ``sha256sum -c`` checks the three files above.
 
-Codes, not labels: the 5-digit commune codes, the GSO ethnicity codes (``ETHNICITY_GSO``), the
+Codes, not labels: the 5-digit commune codes, the GSO ethnicity codes (``ETHNICITY_GSO``, with
+the portal's own code beside them), the
 DOMAIN indicator codes for the deprivation flags, and short documented codes for the rest.
 Plain UTF-8 without BOM, comma-separated, CRLF (RFC 4180): what servers parse without surprises.
 
@@ -91,6 +92,7 @@ MEMBER_COLUMNS: tuple[str, ...] = (
     "ngay_sinh",
     "quan_he_chu_ho",
     "ma_dan_toc",
+    "dan_toc",
     "so_dinh_danh",
 )
 
@@ -106,21 +108,24 @@ RELATION = {
     "sibling": "6",
     "other": "9",
 }
-# The GSO list of Vietnam's ethnic groups (Decision 121-TCTK/PPCĐ of 2 March 1979, the codes the
-# censuses use). The portal keeps names (households.choices.Ethnicity); Ca Dong is a local group
-# of the Xơ Đăng and Cor the Co in that list. "other" has no code: left blank.
+# The GSO list of Vietnam's ethnic groups in force, Decision 1019/QĐ-TCTK of 12 November 2008
+# (it replaced the 1979 list, Decision 121-TCTK/PPCĐ, whose numbers differ: Hrê was 19 there,
+# 18 here). The portal keeps names (households.choices.Ethnicity), mapped here; Ca Dong is named
+# in that list as a group of the Xơ Đăng. Only codes checked against the list's text are given:
+# Cor (Co), Giẻ Triêng, Brâu and Rơ Măm are left blank until their numbers are confirmed (the
+# next column, ``dan_toc``, carries the portal's code for every member), and "other" has none.
 ETHNICITY_GSO = {
     "kinh": "01",
-    "hoa": "04",
+    "hoa": "06",
     "gia_rai": "10",
-    "ba_na": "13",
-    "xo_dang": "14",
-    "ca_dong": "14",
-    "hre": "19",
-    "gie_trieng": "27",
-    "cor": "30",
-    "brau": "52",
-    "ro_mam": "54",
+    "ba_na": "12",
+    "xo_dang": "16",
+    "ca_dong": "16",
+    "hre": "18",
+    "gie_trieng": "",
+    "cor": "",
+    "brau": "",
+    "ro_mam": "",
     "other": "",
 }
 
@@ -306,6 +311,7 @@ def _chunk(chunk, communes, in_standard, revealed) -> tuple[list[list], list[lis
                     born.isoformat() if born else "",
                     RELATION.get(relation, ""),
                     ETHNICITY_GSO.get(ethnicity, ""),
+                    ethnicity,
                     cid if show else mask_citizen_id(cid),
                 ]
             )
