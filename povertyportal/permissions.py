@@ -755,6 +755,15 @@ TABLE: dict[str, Row] = {
             "POST": "login 405   405   405   405   405   405",
         },
     ),
+    "import_prefilled": _r(
+        post={"round": "{round}", "commune": "{commune}"},
+        writes="officer admin outsider",
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": ("login 302   403   403   302   404   403",
+                      "login 404   403   403   302   302   403"),
+        },
+    ),
     "import_detail": _r(
         kwargs={"pk": "import_job"},
         expect={

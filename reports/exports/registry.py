@@ -15,12 +15,14 @@ from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from ..imports import prefilled
 from . import (
     beneficiaries,
     causes,
     changes,
     deprivation,
     ethnicity,
+    exchange,
     household_list,
     household_shown,
     project_shown,
@@ -45,6 +47,10 @@ class Export:
     job_title: Callable | None = None  # (ctx) -> the job's title
     listed: bool = True  # offered on the export page (False: the list pages' "as shown")
     personal: bool = False  # holds personal data (names, birth dates, citizen IDs)
+    # (user, params) -> ExportContext with its own scope check (404), instead of the round and
+    # area every listed export takes (``common.context_for``)
+    context: Callable | None = None
+    ids_shown: Callable | None = None  # (ctx) -> whether it holds full citizen IDs (access log)
 
 
 def _kinds(module, key: str, section, mode, *, personal=False, **extra) -> list[Export]:
@@ -85,6 +91,12 @@ EXPORTS: list[Export] = [
     Export("projects_shown", projects.TITLE, PROGRAM, JOB, project_shown.write,
            project_shown.name, total=project_shown.total, job_title=project_shown.title,
            listed=False),
+    Export("exchange", exchange.TITLE, LISTS, JOB, exchange.write, exchange.name,
+           total=exchange.total, job_title=exchange.title, personal=True,
+           ids_shown=exchange.ids_shown),
+    Export("prefilled", prefilled.TITLE, LISTS, JOB, prefilled.write, prefilled.name,
+           total=prefilled.total, job_title=prefilled.title, listed=False, personal=True,
+           context=prefilled.context, ids_shown=prefilled.ids_shown),
 ]  # fmt: skip
 
 REGISTRY: dict[str, Export] = {e.key: e for e in EXPORTS}

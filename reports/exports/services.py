@@ -41,6 +41,8 @@ PARAMS = ("round", "unit", "group", "query")
 def export_context(user, export: Export, params: Mapping) -> ExportContext:
     """The checked request: a round and area the user may see (404 otherwise); the "as shown"
     exports only need the user to see something (their filters apply the scope)."""
+    if export.context is not None:
+        return export.context(user, params)
     if not export.listed:
         scope = user_scope(user)
         if not scope.can(Capability.SEE):
@@ -83,7 +85,10 @@ def _personal_data_logged(job: Job, export: Export, ctx: ExportContext) -> None:
     job (its id and title: report, area, round), the commune when the area is one commune."""
     unit = ctx.owner.unit if ctx.owner is not None else None
     kind = export.key.removeprefix("list_")
-    shown = kind in household_list.KINDS and household_list.citizen_ids_shown(ctx, kind)
+    if export.ids_shown is not None:
+        shown = export.ids_shown(ctx)
+    else:
+        shown = kind in household_list.KINDS and household_list.citizen_ids_shown(ctx, kind)
     personal_data_access_record(
         user=job.owner,
         action=PersonalDataAction.EXPORT,

@@ -14,6 +14,8 @@
 - ``apply``: the plan written by ``households.services.surveys_save_bulk`` (set-based, one
   transaction): the same rows and history as ``household_create`` + ``survey_save`` one by one.
 - ``services``: the import as a ``reports.models.Job``; ``tasks``: its Celery tasks.
+- ``prefilled``: the template pre-filled with a commune's households for editing offline and
+  re-importing, with a version column (an export job; ``docs/imports.md``).
 
 Confirming does not read the workbook again: it loads the rows the forms cleaned at the check
 and runs again only the checks that depend on the database and the user's rights

@@ -48,11 +48,14 @@ from .plan import (
     household_changes,
     match_members,
     survey_changes,
+    version_token,
 )
 from .reader import Parsed, Row, Sheet
 
 CHUNK = 900  # ids per IN (...): under SQLite's variable limit on any build
-SURVEY_FORM_FIELDS = {c.key for c in C.HOUSEHOLD_COLUMNS} - {"commune", "code", *HOUSEHOLD_FIELDS}
+SURVEY_FORM_FIELDS = {c.key for c in C.HOUSEHOLD_COLUMNS} - {
+    "commune", "code", C.ROW_VERSION, *HOUSEHOLD_FIELDS
+}  # fmt: skip
 _CODE_FIELD = Household._meta.get_field("code").formfield()
 
 
@@ -133,7 +136,14 @@ class Checker:
 
     def _household(self, row: Row, communes: dict[str, Unit]) -> None:
         sheet, values = self.parsed.households, row.values
-        ok = self._answers(sheet, row, C.HOUSEHOLD_COLUMNS)
+        token = values.get(C.ROW_VERSION) or ""
+        # A pre-filled row of an entry never surveyed, left without answers: not entered
+        # (``_plan_existing``), so its blank cells are no error.
+        unanswered = bool(token) and all(
+            values.get(k) in (None, "", []) for k in SURVEY_FORM_FIELDS if k in sheet.columns
+        )
+        skip = SURVEY_FORM_FIELDS if unanswered else ()
+        ok = self._answers(sheet, row, C.HOUSEHOLD_COLUMNS, skip=skip)
         code = None
         if "code" not in row.bad:
             try:
@@ -156,22 +166,24 @@ class Checker:
         # "version" guards the page against stale saves; the import checks versions itself
         survey_form = self.forms.bind(self.forms.survey, {**data, "version": 1})
         ok &= self._form_errors(sheet, row, household_form)
-        ok &= self._form_errors(sheet, row, survey_form)
+        if not unanswered:
+            ok &= self._form_errors(sheet, row, survey_form)
         if not code:
             return
         item = Item(row=row, code=code, commune=commune, ok=ok and commune is not None)
+        item.token, item.unanswered = token, unanswered
         if item.ok:
             item.household_data = household_form.cleaned_data
-            item.survey_data = survey_form.facts()
+            item.survey_data = {} if unanswered else survey_form.facts()
         self.items[code] = item
 
-    def _answers(self, sheet: Sheet, row: Row, spec: Iterable[C.Column]) -> bool:
+    def _answers(self, sheet: Sheet, row: Row, spec: Iterable[C.Column], skip=()) -> bool:
         """Cells the forms cannot judge: a yes/no left blank (a checkbox on the page always has
         an answer), a value in the column of an indicator the round's standard does not have."""
         ok = not row.bad
         for column in spec:
             value = row.values.get(column.key)
-            if column.key in row.bad or column.key not in sheet.columns:
+            if column.key in row.bad or column.key not in sheet.columns or column.key in skip:
                 continue
             if not column.used_by(self.standard):
                 if value not in (None, "", [], False):
@@ -313,6 +325,16 @@ class Checker:
         items = [i for i in items if i.ok]
         found = [existing[i.code] for i in items if i.code in existing]
         surveys = _surveys(self.round_, [h.pk for h in found])
+        # a pre-filled row of an entry not surveyed yet holds the last surveyed answers
+        sources = last_surveyed(
+            self.round_,
+            [
+                pk
+                for i in items
+                if i.token and (pk := getattr(existing.get(i.code), "pk", None)) in surveys
+                and surveys[pk].status != SurveyStatus.SURVEYED
+            ],
+        )  # fmt: skip
         members = _current_members([h.pk for h in found])
         requests = approved_requests(self.round_, [h.pk for h in found]) if predict else {}
         communes = {i.commune.pk for i in items}
@@ -332,7 +354,9 @@ class Checker:
             if household is None:
                 self._plan_new(item)
             else:
-                self._plan_existing(item, household, surveys.get(household.pk), members)
+                self._plan_existing(
+                    item, household, surveys.get(household.pk), members, sources.get(household.pk)
+                )
             if item.ok and item.action != SAME and item.commune.pk in locked:
                 item.ok = False
                 self.error(
@@ -342,7 +366,7 @@ class Checker:
                         "sửa cho đến khi cán bộ huyện trả lại hoặc mở lại."
                     ) % {"commune": item.commune.label},
                 )  # fmt: skip
-            if item.ok and predict:  # for the preview; the writing classifies again
+            if item.ok and predict and not item.unanswered:  # the preview; writing classifies again
                 evaluated = facts.assess(
                     members=[d for _r, d in item.members],
                     survey=item.survey_data,
@@ -356,6 +380,16 @@ class Checker:
         return on_list
 
     def _plan_new(self, item: Item) -> None:
+        if item.token:
+            item.ok = False
+            self.error(
+                self.parsed.households, item.row.number, C.ROW_VERSION,
+                _(
+                    "Chưa có hộ mã %(code)s nhưng dòng có phiên bản của tệp có sẵn dữ liệu: "
+                    "không sửa mã hộ; với hộ mới, để trống ô Phiên bản."
+                ) % {"code": item.code},
+            )  # fmt: skip
+            return
         open_periodic = self.round_.kind == RoundKind.PERIODIC and self.round_.is_open
         if not open_periodic or not item.commune.is_valid_on(self.scope.day):
             item.ok = False
@@ -370,7 +404,7 @@ class Checker:
         item.action = NEW
         item.member_ids = [None] * len(item.members)
 
-    def _plan_existing(self, item: Item, household, survey, members) -> None:
+    def _plan_existing(self, item: Item, household, survey, members, source=None) -> None:
         hh = self.parsed.households
         if household.commune_id != item.commune.pk:
             item.ok = False
@@ -393,9 +427,27 @@ class Checker:
                 % {"code": item.code, "round": self.round_},
             )  # fmt: skip
             return
+        current_token = version_token(survey.version, household.version)
+        if item.token and item.token != current_token:
+            # The pre-filled workbook was downloaded before someone saved this survey or
+            # household in the portal: writing the file's row would undo their change.
+            item.ok = False
+            self.error(
+                hh, item.row.number, C.ROW_VERSION,
+                _(
+                    "Dòng %(row)s, hộ %(code)s: hộ đã được sửa trên cổng sau khi tải tệp "
+                    "(phiên bản trong tệp %(file)s, hiện nay %(now)s). Không có gì được ghi: "
+                    "hãy tải lại tệp có sẵn dữ liệu của xã và sửa lại trên tệp mới."
+                ) % {"row": item.row.number, "code": item.code, "file": item.token,
+                     "now": current_token},
+            )  # fmt: skip
+            return
         item.survey_id, item.survey_version = survey.pk, survey.version
         item.household_version = household.version
         item.previous_class = survey.poverty_class if survey.status == SurveyStatus.SURVEYED else ""
+        if item.unanswered:
+            self._plan_unanswered(item, household, survey, members.get(household.pk, []))
+            return
         current = members.get(household.pk, [])
         incoming = [d for _r, d in item.members]
         item.member_ids, removed = match_members(incoming, current)
@@ -406,7 +458,10 @@ class Checker:
             for data, pk in zip(incoming, item.member_ids)  # noqa: B905
             if pk and any(by_id[pk][f] != data[f] for f in MEMBER_FIELDS)
         )
-        item.changes = household_changes(household, item) + survey_changes(survey, item)
+        # a pre-filled row of an entry not surveyed yet: compared with the answers it was
+        # pre-filled with (the last surveyed ones), so that an untouched row is "same"
+        compared = source if item.token and source is not None else survey
+        item.changes = household_changes(household, item) + survey_changes(compared, item)
         added = item.member_ids.count(None)
         if added or item.members_removed or item.members_changed:
             item.changes.append(
@@ -414,9 +469,37 @@ class Checker:
                 % {"added": added, "removed": item.members_removed, "changed": item.members_changed}
             )
         if survey.status != SurveyStatus.SURVEYED:
-            item.action = ENTER
+            item.action = ENTER if item.changes or compared is survey else SAME
         else:
             item.action = CHANGE if item.changes else SAME
+
+    def _plan_unanswered(self, item: Item, household, survey, current: list[dict]) -> None:
+        """A pre-filled row without any answer of the survey: left as it is ("same") when the
+        entry is not surveyed yet and nothing else on the row changed; an error otherwise."""
+        hh = self.parsed.households
+        incoming = [d for _r, d in item.members]
+        ids, removed = match_members(incoming, current)
+        by_id = {m["id"]: m for m in current}
+        edited = (
+            household_changes(household, item)
+            or removed
+            or None in ids
+            or any(by_id[pk][f] != d[f] for d, pk in zip(incoming, ids) for f in MEMBER_FIELDS)  # noqa: B905
+        )
+        if survey.status == SurveyStatus.SURVEYED or edited:
+            item.ok = False
+            self.error(
+                hh, item.row.number, "income_per_person",
+                _(
+                    "Dòng chưa có câu trả lời nào của phiếu: nhập đủ câu trả lời để ghi thay "
+                    "đổi của hộ (hoặc để nguyên dòng nếu hộ chưa rà soát)."
+                ),
+            )  # fmt: skip
+            return
+        item.survey_id, item.survey_version = survey.pk, survey.version
+        item.household_version = household.version
+        item.member_ids = ids
+        item.action = SAME
 
 
 # --- set-based reads ---------------------------------------------------------------------------
@@ -440,6 +523,26 @@ def _surveys(round_: ReviewRound, household_ids: list[int]) -> dict[int, Survey]
     for chunk in _chunks(household_ids):
         rows = Survey.objects.filter(round=round_, household_id__in=chunk).defer("members_snapshot")
         found.update({s.household_id: s for s in rows})
+    return found
+
+
+def last_surveyed(round_: ReviewRound, household_ids: list[int]) -> dict[int, Survey]:
+    """Each household's last surveyed entry of an earlier round (what the survey page and the
+    pre-filled workbook pre-fill a new survey with: ``selectors.survey_last_surveyed_before``),
+    for many households in a query per chunk."""
+    found: dict[int, Survey] = {}
+    for chunk in _chunks(household_ids):
+        rows = (
+            Survey.objects.filter(
+                household_id__in=chunk,
+                status=SurveyStatus.SURVEYED,
+                round__starts_on__lt=round_.starts_on,
+            )
+            .defer("members_snapshot")
+            .order_by("household_id", "-round__starts_on")
+        )
+        for survey in rows:
+            found.setdefault(survey.household_id, survey)
     return found
 
 

@@ -31,6 +31,7 @@ MEMBER_SHEET = _("Thành viên")
 README_SHEET = _("Hướng dẫn")
 LISTS_SHEET = _("Danh mục")
 ERROR_HEADER = _("Lỗi")
+ROW_VERSION = "row_version"  # the pre-filled workbook's version column (plan.version_token)
 
 # How a cell is read before the form sees it (reader.read_cell).
 TEXT = "text"  # a string; a number typed in the cell becomes its digits
@@ -189,6 +190,20 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
         _("Không bắt buộc. Một hoặc nhiều giá trị, cách nhau bằng dấu chấm phẩy (;)."),
         choices=lambda: choices.Need.choices,
         width=24,
+    ),
+    # Last: written only by the pre-filled commune workbook (``prefilled``), blank in the blank
+    # template; a file without it (an old or blank template) reads as if it were blank.
+    _c(
+        ROW_VERSION,
+        _("Phiên bản"),
+        TEXT,
+        _(
+            "Chỉ có trong tệp có sẵn dữ liệu của xã: phiên bản của hộ lúc tải tệp. Không sửa ô "
+            "này; hộ đã được sửa trên cổng sau khi tải tệp thì dòng bị từ chối. Để trống với hộ "
+            "mới."
+        ),
+        width=12,
+        may_be_absent=True,  # added in 2026-11 (issue 14)
     ),
 )
 

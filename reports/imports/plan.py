@@ -52,6 +52,8 @@ class Item:
     member_ids: list[int | None] = field(default_factory=list)
     members_removed: int = 0
     members_changed: int = 0
+    token: str = ""  # the pre-filled workbook's version cell (``version_token``), if any
+    unanswered: bool = False  # a pre-filled row left without any answer of the survey
 
     def members_for_service(self) -> list[dict[str, Any]]:
         return [{**data, "id": pk} for (_row, data), pk in zip(self.members, self.member_ids)]  # noqa: B905
@@ -78,6 +80,13 @@ class Plan:
             for i in self.items
         )
         return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def version_token(survey_version: int, household_version: int) -> str:
+    """The pre-filled workbook's "Phiên bản" cell: the survey's and the household's versions as
+    one token. Letters around the numbers, so that no spreadsheet reads it as a number or a
+    date ("12.3" would lose a trailing zero, "12/3" become a date)."""
+    return f"S{survey_version}-H{household_version}"
 
 
 def household_changes(household: Household, item: Item) -> list[str]:
@@ -194,6 +203,8 @@ def dump(plan: Plan) -> bytes:
             "household": i.household_data,
             "survey": i.survey_data,
             "members": [[row.number, data] for row, data in i.members],
+            "token": i.token,
+            "unanswered": i.unanswered,
         }
         for i in plan.items
     ]
@@ -217,6 +228,8 @@ def load(content: bytes) -> tuple[str, list[Item]]:
             household_data=_typed(Household, i["household"]),
             survey_data=_typed(Survey, i["survey"]),
             members=[(Row(number=n, values={}), _typed(Member, d)) for n, d in i["members"]],
+            token=i.get("token", ""),
+            unanswered=i.get("unanswered", False),
         )
         for i in data["items"]
     ]

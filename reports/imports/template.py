@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -55,6 +56,22 @@ HOW_TO = (
     ),
 )
 
+PREFILLED_HOW_TO = (
+    gettext_lazy(
+        "• Mỗi hộ trong danh sách rà soát của xã một dòng, với câu trả lời hiện có (hộ chưa rà "
+        "soát trong đợt: câu trả lời của lần rà soát trước). Chỉ sửa các ô cần sửa rồi tải tệp "
+        "lên trang Nhập từ Excel: dòng không sửa thì không ghi gì."
+    ),
+    gettext_lazy(
+        "• Không sửa cột “Phiên bản”. Hộ đã được sửa trên cổng sau khi tải tệp thì cả tệp bị "
+        "từ chối (dòng đó được chỉ rõ): tải lại tệp có sẵn dữ liệu và sửa trên tệp mới."
+    ),
+    gettext_lazy(
+        "• Tệp có họ tên, ngày sinh, số định danh cá nhân (Nghị định 13/2023/NĐ-CP): chỉ dùng "
+        "cho công tác giảm nghèo, không gửi cho người khác."
+    ),
+)
+
 
 def enterable_communes(user, round_: ReviewRound):
     """Communes the user may enter data for today that exist at the round's date."""
@@ -66,7 +83,9 @@ def enterable_communes(user, round_: ReviewRound):
     ]
 
 
-def build(*, user, round_: ReviewRound) -> bytes:
+def build(*, user, round_: ReviewRound, rows=None, commune=None) -> bytes:
+    """The blank template; with ``rows`` (household rows, member rows: dicts keyed by column key,
+    as ``write_rows`` takes them), the workbook pre-filled for ``commune`` (``prefilled``)."""
     standard = round_.get_standard()
     communes = enterable_communes(user, round_)
     workbook = Workbook()
@@ -77,9 +96,13 @@ def build(*, user, round_: ReviewRound) -> bytes:
     lists = workbook.create_sheet(str(C.LISTS_SHEET))
     lists.sheet_state = "hidden"
     ranges = _lists(lists, communes, standard)
-    for ws, spec in ((households, C.HOUSEHOLD_COLUMNS), (members, C.MEMBER_COLUMNS)):
-        _data_sheet(ws, C.columns_for(spec, standard), ranges)
-    _readme(readme, round_, standard, communes)
+    filled = rows or ([], [])
+    for ws, spec, data in (
+        (households, C.HOUSEHOLD_COLUMNS, filled[0]),
+        (members, C.MEMBER_COLUMNS, filled[1]),
+    ):
+        _data_sheet(ws, C.columns_for(spec, standard), ranges, data)
+    _readme(readme, round_, standard, communes, commune=commune)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -113,8 +136,18 @@ def _lists(ws, communes, standard) -> dict[str, str]:
     return ranges
 
 
-def _data_sheet(ws, columns: tuple[C.Column, ...], ranges: dict[str, str]) -> None:
-    last = VALIDATED_ROWS + 1
+NUMBER_FORMATS = {
+    C.TEXT: "@",
+    C.COMMUNE: "@",
+    C.CITIZEN_ID: "@",
+    C.DATE: "DD/MM/YYYY",
+    C.INTEGER: "#,##0",
+    C.DECIMAL: "0.00",
+}
+
+
+def _data_sheet(ws, columns: tuple[C.Column, ...], ranges: dict[str, str], rows=()) -> None:
+    last = max(VALIDATED_ROWS, len(rows) + 1000) + 1
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         cell = ws.cell(row=1, column=index, value=str(column.header))
@@ -122,14 +155,7 @@ def _data_sheet(ws, columns: tuple[C.Column, ...], ranges: dict[str, str]) -> No
         cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[letter].width = column.width
-        number_format = {
-            C.TEXT: "@",
-            C.COMMUNE: "@",
-            C.CITIZEN_ID: "@",
-            C.DATE: "DD/MM/YYYY",
-            C.INTEGER: "#,##0",
-            C.DECIMAL: "0.00",
-        }.get(column.kind)
+        number_format = NUMBER_FORMATS.get(column.kind)
         if number_format:
             # Column styles apply to cells typed later (Excel, LibreOffice); text keeps the
             # leading zeros of codes and citizen IDs.
@@ -149,11 +175,20 @@ def _data_sheet(ws, columns: tuple[C.Column, ...], ranges: dict[str, str]) -> No
             )
             validation.add(f"{letter}2:{letter}{last}")
             ws.add_data_validation(validation)
+    for number, row in enumerate(rows, start=2):
+        for index, column in enumerate(columns, start=1):
+            value = row.get(column.key)
+            if value is None or value == "":
+                continue
+            cell = ws.cell(row=number, column=index, value=value)
+            if column.kind in NUMBER_FORMATS:
+                # text stays text (leading zeros), dates show dd/mm/yyyy, as typed cells would
+                cell.number_format = NUMBER_FORMATS[column.kind]
     ws.freeze_panes = "C2" if columns and columns[0].key == "commune" else "B2"
     ws.row_dimensions[1].height = 45
 
 
-def _readme(ws, round_: ReviewRound, standard, communes) -> None:
+def _readme(ws, round_: ReviewRound, standard, communes, commune=None) -> None:
     bold = Font(bold=True)
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 36
@@ -170,6 +205,7 @@ def _readme(ws, round_: ReviewRound, standard, communes) -> None:
             },
             False,
         ),
+        *(_prefilled_lines(commune) if commune is not None else []),
         (_("Cách nhập:"), True),
         *((str(line), False) for line in HOW_TO),
     ]
@@ -210,6 +246,21 @@ def _readme(ws, round_: ReviewRound, standard, communes) -> None:
         ws.cell(row=row, column=1, value=unit.code).number_format = "@"
         ws.cell(row=row, column=2, value=unit.label)
         row += 1
+
+
+def _prefilled_lines(commune) -> list[tuple[str, bool]]:
+    return [
+        (
+            _("Tệp có sẵn dữ liệu của %(commune)s (mã %(code)s) lúc %(at)s.")
+            % {
+                "commune": commune.label,
+                "code": commune.code,
+                "at": timezone.localtime().strftime("%d/%m/%Y %H:%M"),
+            },
+            True,
+        ),
+        *((str(line), False) for line in PREFILLED_HOW_TO),
+    ]
 
 
 def write_rows(households, members, *, standard) -> bytes:

@@ -18,6 +18,7 @@ from areas.scope import Capability, request_scope
 from households import choices
 from households.models import RoundKind
 
+from ..exports import services as export_services
 from ..imports import services, template
 from ..imports.columns import MAX_BYTES
 from ..imports.forms import XLSX, ImportForm, open_rounds
@@ -95,7 +96,12 @@ def _import_upload(request):
     else:
         chosen = _default_round(request, rounds)
         form = ImportForm(initial={"round": chosen.pk if chosen else None})
-    context = {"form": form, "rounds": rounds, "max_mb": MAX_BYTES // (1024 * 1024)}
+    context = {
+        "form": form,
+        "rounds": rounds,
+        "max_mb": MAX_BYTES // (1024 * 1024),
+        "prefill": [(r, template.enterable_communes(request.user, r)) for r in rounds],
+    }
     return render(request, "reports/import_upload.html", context)
 
 
@@ -112,6 +118,17 @@ def import_template(request):
     name = f"mau-nhap-phieu-{round_.year}-{round_.pk}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_POST
+def import_prefilled(request):
+    """The commune's workbook pre-filled with the round's households (``imports.prefilled``), as
+    an export job: a commune the user may not enter data for, or a closed round, is a 404."""
+    _require_enter(request)
+    params = {"round": request.POST.get("round", ""), "unit": request.POST.get("commune", "")}
+    job = export_services.export_start(by=request.user, report="prefilled", params=params)
+    return redirect("job_detail", pk=job.pk)
 
 
 @login_required
