@@ -191,6 +191,8 @@ _CONSTRAINTS = {
 def _household_questions(round_: ReviewRound, standard, commune) -> list[dict]:
     rows: list[dict] = []
     for column in C.columns_for(C.HOUSEHOLD_COLUMNS, standard):
+        if column.key == C.ROW_VERSION:
+            continue  # the pre-filled workbook's conflict check; a submission is new each time
         if column.key == "commune" and commune is not None:
             rows.append(_q("calculate", "commune", column.header, calculation=f"'{commune.code}'"))
             continue
