@@ -21,6 +21,7 @@ from households.forms import (
     INCOME_HOUSEHOLD,
     INCOME_PER_PERSON,
     MEMBER_PREFIX,
+    HouseholdCreateForm,
     HouseholdForm,
     MemberForm,
     SurveyEntry,
@@ -141,6 +142,7 @@ def household_data(body) -> dict:
         for name in ("commune", "code", "arrival", *HOUSEHOLD_FIELDS)
         if body.get(name) is not None
     }
+    data.setdefault("arrival", HouseholdCreateForm.base_fields["arrival"].initial)
     data.update(_member_data(rows, MEMBER_PREFIX, []))
     return data
 
