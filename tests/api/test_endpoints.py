@@ -185,3 +185,25 @@ def test_indicator_values_and_targets_follow_the_dashboard_scope(world, clients,
         assert clients["officer"].get(url, {"unit": "x"}).status_code == 400
     body = clients["officer"].get(values, {"unit": inside.pk, "round": round_.pk}).json()
     assert body["owner"] == {"kind": "unit", "id": inside.pk, "label": inside.label}
+
+
+def test_keyset_pages_forward_and_back_in_the_list_order(world, clients, cast):
+    from tests.households.factories import register
+
+    for commune in (world["inside"]["commune"], world["outside"]["commune"]):
+        for _ in range(3):
+            register(cast.admin, commune)
+    url = reverse("api_survey_list")
+    pages, link = [], url + "?page_size=3"
+    while link:
+        body = clients["admin"].get(link).json()
+        pages.append(body)
+        link = body["next"]
+    rows = [row for page in pages for row in page["results"]]
+    keys = [(row["commune"], row["household"]["id"]) for row in rows]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys) == 10
+    assert pages[0]["previous"] is None and pages[-1]["next"] is None
+    back = clients["admin"].get(pages[2]["previous"]).json()
+    assert back["results"] == pages[1]["results"]
+    bad = clients["admin"].get(url, {"cursor": "not-a-cursor"})
+    assert bad.status_code == 404 and bad.json()["detail"] == "Con trỏ trang không hợp lệ."
