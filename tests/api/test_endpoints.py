@@ -130,7 +130,7 @@ def test_household_filters(world, clients):
 
 
 def test_household_detail_members_and_masked_ids(world, clients, cast):
-    from households.models import Member
+    from households.models import Member, PersonalDataAccess
 
     household = world["inside"]["household"]
     Member.objects.filter(household=household).update(citizen_id="051085000101")
@@ -140,6 +140,11 @@ def test_household_detail_members_and_masked_ids(world, clients, cast):
     assert officer["members"][0]["citizen_id"] == "051085000101"  # enters data: in full
     leader = clients["leader"].get(url).json()
     assert leader["members"][0]["citizen_id"] == "051*******01"  # sees only: masked
+    logged = PersonalDataAccess.objects.filter(household=household).order_by("pk")
+    assert [(a.user_id, a.citizen_ids_shown) for a in logged] == [
+        (cast.officer.pk, True),
+        (cast.leader.pk, False),
+    ]  # each read recorded, as opening the household's page is
 
 
 def test_survey_detail_has_the_classification_and_answers(world, clients, cast):
@@ -172,19 +177,23 @@ def test_pages_cost_a_fixed_number_of_queries(world, clients, cast, django_asser
     assert ids == sorted(ids) and len(set(ids)) == 6
 
 
-def test_indicator_values_and_targets_follow_the_dashboard_scope(world, clients, cast, round_):
-    values = reverse("api_indicator_values")
-    targets = reverse("api_target_list")
-    inside, outside = world["inside"]["commune"], world["outside"]["commune"]
-    for url in (values, targets):
-        assert clients["anonymous"].get(url).status_code == 401
-        assert clients["officer"].get(url, {"unit": outside.pk}).status_code == 404
-        assert clients["outsider"].get(url, {"unit": inside.pk}).status_code == 404
-        assert clients["officer"].get(url, {"unit": inside.pk}).status_code == 200
-        assert clients["leader"].get(url, {"unit": outside.pk}).status_code == 200
-        assert clients["officer"].get(url, {"unit": "x"}).status_code == 400
-    body = clients["officer"].get(values, {"unit": inside.pk, "round": round_.pk}).json()
+@pytest.mark.parametrize("name", ["api_indicator_values", "api_target_list"])
+@pytest.mark.parametrize("side", ["inside", "outside"])
+def test_indicator_values_and_targets_follow_the_dashboard_scope(name, side, world, clients):
+    url = reverse(name)
+    commune = world[side]["commune"]
+    got = {role: clients[role].get(url, {"unit": commune.pk}).status_code for role in ROLES}
+    assert got == {role: expected(role, side) for role in ROLES}
+    assert clients["officer"].get(url, {"unit": "x"}).status_code == 400
+    assert clients["officer"].get(url, {"round": 999_999}).status_code == 404
+
+
+def test_indicator_values_name_their_owner(world, clients, round_):
+    inside = world["inside"]["commune"]
+    url = reverse("api_indicator_values")
+    body = clients["officer"].get(url, {"unit": inside.pk, "round": round_.pk}).json()
     assert body["owner"] == {"kind": "unit", "id": inside.pk, "label": inside.label}
+    assert body["round"] == round_.pk and body["notice"] == ""
 
 
 def test_keyset_pages_forward_and_back_in_the_list_order(world, clients, cast):
