@@ -161,6 +161,9 @@ class SurveyDetailSerializer(SurveySerializer):
     household_fields = serializers.SerializerMethodField()
     members = serializers.SerializerMethodField()
     answers = serializers.SerializerMethodField()
+    # The survey whose answers are shown: this one once surveyed; before that, as on the survey
+    # page, the household's last surveyed entry of an earlier round (null: none).
+    answers_from = serializers.IntegerField(allow_null=True)
     deprived = serializers.SerializerMethodField()
     b2_score = serializers.IntegerField()
     household_income = serializers.IntegerField(allow_null=True)

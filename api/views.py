@@ -26,9 +26,12 @@ from rest_framework.response import Response
 from areas.scope import Capability, request_reach, request_scope, user_scope
 from areas.selectors import unit_list_for_user
 from households import listing, selectors, services
-from households.forms import MEMBER_PREFIX, HouseholdCreateForm, NewMemberFormSet
-from households.models import Household, Member, PersonalDataAction
+from households.forms import MEMBER_PREFIX, HouseholdCreateForm, NewMemberFormSet, SurveyForm
+from households.models import Household, Member, PersonalDataAction, Survey
 from households.privacy import can_see_citizen_ids
+
+# The survey page's own helpers: its forms with what the page shows (``_entry``), the prefill
+# source, and why an entry is locked. One definition each, for the page and the API.
 from households.views.survey import _entry, _lock_reason, _prefill_source
 from indicators import selectors as indicator_selectors
 from projects.selectors.projects import project_get_for_user, project_list_for_user, project_rows
@@ -260,8 +263,7 @@ class SurveyDetail(PortalApiView, generics.GenericAPIView):
 
     def _detail(self, survey, reveal: bool):
         survey = (
-            type(survey)
-            .objects.select_related("household", "round", "commune")
+            Survey.objects.select_related("household", "round", "commune")
             .prefetch_related("deprivations")
             .get(pk=survey.pk)
         )
@@ -270,6 +272,7 @@ class SurveyDetail(PortalApiView, generics.GenericAPIView):
         )
         source = _prefill_source(survey)
         survey.answers = _answers(source) if source else {}
+        survey.answers_from = source.pk if source else None
         context = {"reveal": reveal, "request": self.request}
         return S.SurveyDetailSerializer(survey, context=context).data
 
@@ -330,8 +333,8 @@ class SurveyDetail(PortalApiView, generics.GenericAPIView):
 
 
 def _answers(survey) -> dict:
-    from households.forms import SurveyForm
-
+    """The answers the survey page shows, as its form's initial values (the fields of the
+    round's standard only)."""
     answers = SurveyForm.initial_from(survey)
     standard = survey.round.get_standard()
     form_fields = SurveyForm(standard=standard).fields

@@ -158,6 +158,7 @@ def test_survey_detail_has_the_classification_and_answers(world, clients, cast):
     deprived = {d["indicator"] for d in body["deprived"]}
     assert len(deprived) == body["deprived_count"] == survey.deprived_count >= 3
     assert {"previous_class", "transition", "income_per_person"} <= set(body)
+    assert body["answers_from"] == survey.pk
 
 
 def test_pages_cost_a_fixed_number_of_queries(world, clients, cast, django_assert_max_num_queries):
