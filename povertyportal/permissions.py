@@ -10,13 +10,18 @@ Objects: "inside" is in the scope of the officer of Ba Tơ (21484) and of distri
 "Huyện Ba Tơ (cũ)"; "outside" is in Sơn Tịnh (21220), the scope of the outsider officer and the
 outsider district staff ("Huyện Sơn Tịnh (cũ)"). Jobs are private: inside is a job of the Ba Tơ
 officer, outside one of the outsider officer. Rows whose objects are not scoped (lists, rounds,
-rollup runs) are called once ("any"). Saved analyses are private too: inside is one of the Ba Tơ
+rollup runs) are called once ("any"). API tokens are private: inside is one of the Ba Tơ officer,
+outside one of the outsider officer. Saved analyses are private too: inside is one of the Ba Tơ
 district staff, outside one of the outsider district staff.
 
 Outcomes, one per role in ``ROLES`` order:
 
 - ``200``: the page (or file);
 - ``302``: a redirect after the action (or to the page where it is shown);
+- ``400``: the REST API's answer to an invalid body (an empty POST to a write endpoint): refused,
+  nothing written;
+- ``401``: the REST API's answer without credentials (no session, no token): it never redirects
+  to the login page;
 - ``login``: a redirect to the login page (the admin's login page for the admin);
 - ``403``: refused (the user sees the object but may not do this);
 - ``404``: not found (outside the user's scope, or nothing to show);
@@ -42,8 +47,8 @@ ROLE_LABELS = {
     "outsider": "outsider officer (Sơn Tịnh)",
     "outsider_district": "outsider district (Sơn Tịnh cũ)",
 }
-OUTCOMES = ("200", "302", "login", "403", "404", "405")
-REFUSED = ("login", "403", "404", "405")
+OUTCOMES = ("200", "302", "400", "401", "login", "403", "404", "405")
+REFUSED = ("400", "401", "login", "403", "404", "405")
 METHODS = ("GET", "POST")
 # Objects whose kwargs differ inside and outside the officer's scope; others are called once.
 SCOPED_OBJECTS = (
@@ -71,6 +76,7 @@ SCOPED_OBJECTS = (
     "contribution_use",
     "communication_activity",
     "job_fair",
+    "api_token",
 )
 GLOBAL_OBJECTS = ("round", "run")
 
@@ -1124,6 +1130,102 @@ TABLE: dict[str, Row] = {
             "POST": "405   405   405   405   405   405   405",
         },
     ),
+    # --- the REST API (api/): 401 without credentials, JSON errors; the sweep's clients use
+    # the session (tests/api/ covers tokens). An empty POST to a write endpoint is a 400.
+    "api_unit_list": _r(
+        expect={
+            "GET":  "401   200   200   200   200   200   200",
+            "POST": "401   405   405   405   405   405   405",
+        },
+    ),
+    "api_round_list": _r(
+        expect={
+            "GET":  "401   200   200   200   200   200   200",
+            "POST": "401   405   405   405   405   405   405",
+        },
+    ),
+    "api_household_list": _r(
+        writes="officer admin outsider",
+        expect={
+            "GET":  "401   200   200   200   200   200   200",
+            "POST": "401   400   403   403   400   400   403",
+        },
+    ),
+    "api_household_detail": _r(
+        kwargs={"pk": "household"},
+        expect={
+            "GET":  ("401   200   200   200   200   404   404",
+                      "401   404   404   200   200   200   200"),
+            "POST": "401   405   405   405   405   405   405",
+        },
+    ),
+    "api_survey_list": _r(
+        expect={
+            "GET":  "401   200   200   200   200   200   200",
+            "POST": "401   405   405   405   405   405   405",
+        },
+    ),
+    "api_survey_detail": _r(
+        kwargs={"pk": "survey"},
+        expect={
+            "GET":  ("401   200   200   200   200   404   404",
+                      "401   404   404   200   200   200   200"),
+            "POST": "401   405   405   405   405   405   405",
+        },
+    ),
+    "api_indicator_values": _r(
+        expect={
+            "GET":  "401   200   200   200   200   200   200",
+            "POST": "401   405   405   405   405   405   405",
+        },
+    ),
+    "api_target_list": _r(
+        expect={
+            "GET":  "401   200   200   200   200   200   200",
+            "POST": "401   405   405   405   405   405   405",
+        },
+    ),
+    "api_project_list": _r(
+        expect={
+            "GET":  "401   200   200   200   200   200   200",
+            "POST": "401   405   405   405   405   405   405",
+        },
+    ),
+    "api_project_detail": _r(
+        kwargs={"pk": "project"},
+        expect={
+            "GET":  ("401   200   200   200   200   404   404",
+                      "401   404   404   200   200   200   200"),
+            "POST": "401   405   405   405   405   405   405",
+        },
+    ),
+    "api_schema": _r(
+        expect={
+            "GET":  "401   200   200   200   200   200   200",
+            "POST": "401   405   405   405   405   405   405",
+        },
+    ),
+    "api_docs": _r(
+        expect={
+            "GET":  "401   200   200   200   200   200   200",
+            "POST": "401   405   405   405   405   405   405",
+        },
+    ),
+    "api_tokens": _r(
+        expect={
+            "GET":  "login 200   200   200   200   200   200",
+            "POST": "login 200   200   200   200   200   200",
+        },
+    ),
+    "api_token_revoke": _r(
+        kwargs={"pk": "api_token"},
+        writes="officer outsider",
+        expect={
+            "GET":  "login 405   405   405   405   405   405",
+            "POST": ("login 302   404   404   404   404   404",
+                      "login 404   404   404   404   302   404"),
+        },
+    ),
 }
 # fmt: on
 
@@ -1206,7 +1308,8 @@ Objects: *inside* is in Ba Tơ (jobs: the Ba Tơ officer's own; saved analyses: 
 staff's own), *outside* in Sơn Tịnh (jobs: the outsider officer's own; saved analyses: the outsider
 district staff's own); *any* is a page without a scoped object (lists, rounds, rollup runs).
 Every POST is empty unless its data is given. Outcomes: `200` the page or file, `302` a redirect
-after the action, `login` a redirect to the login page, `403` refused, `404` not found (outside
+after the action, `400` an invalid body (REST API), `401` no credentials (REST API), `login` a
+redirect to the login page, `403` refused, `404` not found (outside
 scope), `405` method not allowed. *Writes*: the roles whose POST may change data; any other
 POST, and every refused one, must leave every table as it was. An unknown id (999999) must get
 what an object outside the user's scope gets (the leader and the administrator: a 404, or the

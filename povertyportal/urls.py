@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api.urls import account_urlpatterns
+
 from .health import favicon, healthz
 
 urlpatterns = [
@@ -17,6 +19,8 @@ urlpatterns = [
     path("", include("monitoring.urls")),
     path("", include("communication.urls")),
     path("", include("labour.urls")),
+    path("", include(account_urlpatterns)),
+    path("api/v1/", include("api.urls")),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

@@ -30,6 +30,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from api.services import token_create
 from areas.models import Role, UnitGroup
 from areas.services import OLD_TREE_FROM
 from communication import services as communication_services
@@ -120,7 +121,9 @@ def _side(officer, district, commune, round_, head: str) -> tuple[dict[str, int]
         by=officer, kind=ActivityKind.objects.get(code="conference"), held_on=dt.date(2026, 5, 4),
         unit=commune, title="Đối thoại chính sách giảm nghèo", reach=80, materials=100,
     )  # fmt: skip
+    token = token_create(by=officer, user=officer, name=f"Mã {head}").token
     objects = {
+        "api_token": token.pk,
         "unit": commune.pk,
         "commune": commune.pk,
         "household": farm.pk,

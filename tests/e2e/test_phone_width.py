@@ -111,6 +111,7 @@ def main_pages(demo, username: str = "officer") -> list[tuple[str, str]]:
         ("contributions summary", reverse("contributions_summary")),
         ("my jobs", reverse("job_list")),
         ("e-mail notifications", reverse("notification_settings")),
+        ("API tokens", reverse("api_tokens")),
     ]
 
 
