@@ -1,8 +1,8 @@
 """The permission sweep: every URL of the portal × role × object inside/outside scope × method,
 against the table in ``povertyportal/permissions.py`` (rendered into ``docs/permissions.md``).
 
-128 URL patterns × 7 roles: 2744 requests (1372 GET, 1372 POST); 68 patterns are tried on an
-object inside and one outside the officer's scope, and with an unknown id (952 more requests).
+146 URL patterns × 7 roles: 3066 requests (1533 GET, 1533 POST); 73 patterns are tried on an object
+inside and one outside the officer's scope, and with an unknown id (1022 more requests).
 Command: ``.venv/bin/python -m pytest tests/test_permission_sweep.py`` (about 50 s on SQLite,
 80 s on PostgreSQL; the same figures head ``docs/permissions.md``, and
 ``povertyportal.permissions.figures()`` counts them).
