@@ -1,10 +1,11 @@
 """JSON bodies turned into the data of the pages' own forms, and their errors back into JSON.
 
 A write through the API is validated by exactly the forms of the survey page (``SurveyForm``,
-``HouseholdForm``, ``MemberFormSet`` bundled as ``SurveyEntry``, built by the page's ``_entry``)
-and of the registration page (``HouseholdCreateForm``, ``NewMemberFormSet``): the same checks and
-the same Vietnamese messages. Like the Excel import (``reports/imports/checks.py``), typed values
-are handed to the forms as they are (booleans, lists, numbers); dates as ISO strings.
+``HouseholdForm``, ``MemberFormSet`` bundled as ``SurveyEntry``, built by
+``households.entry.survey_entry``) and of the registration page (``HouseholdCreateForm``,
+``NewMemberFormSet``): the same checks and the same Vietnamese messages. Like the Excel import
+(``reports/imports/checks.py``), typed values are handed to the forms as they are (booleans,
+lists, numbers); dates as ISO strings.
 
 A survey write may leave things out: answers, household fields and members not sent keep what
 the page would show (the stored survey, or the household's last surveyed one).

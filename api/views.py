@@ -26,13 +26,13 @@ from rest_framework.response import Response
 from areas.scope import Capability, request_reach, request_scope, user_scope
 from areas.selectors import unit_list_for_user
 from households import listing, selectors, services
+
+# The survey page's own helpers (households/entry.py): its forms with what the page shows, the
+# prefill source, and why an entry is locked. One definition each, for the page and the API.
+from households.entry import prefill_source, survey_entry, survey_lock_reason
 from households.forms import MEMBER_PREFIX, HouseholdCreateForm, NewMemberFormSet, SurveyForm
 from households.models import Household, Member, PersonalDataAction, Survey
 from households.privacy import can_see_citizen_ids
-
-# The survey page's own helpers: its forms with what the page shows (``_entry``), the prefill
-# source, and why an entry is locked. One definition each, for the page and the API.
-from households.views.survey import _entry, _lock_reason, _prefill_source
 from indicators import selectors as indicator_selectors
 from projects.selectors.projects import project_get_for_user, project_list_for_user, project_rows
 
@@ -270,7 +270,7 @@ class SurveyDetail(PortalApiView, generics.GenericAPIView):
         survey.current_members = list(
             survey.household.members.filter(is_current=True).order_by("pk")
         )
-        source = _prefill_source(survey)
+        source = prefill_source(survey)
         survey.answers = _answers(source) if source else {}
         survey.answers_from = source.pk if source else None
         context = {"reveal": reveal, "request": self.request}
@@ -302,17 +302,17 @@ class SurveyDetail(PortalApiView, generics.GenericAPIView):
     def put(self, request, pk: int):
         scope = request_scope(request)
         survey = selectors.survey_get_for_change(scope, pk)
-        reason = _lock_reason(survey)
+        reason = survey_lock_reason(survey)
         if reason:
             return Response({"detail": reason}, status=status.HTTP_409_CONFLICT)
         if not hasattr(request.data, "get"):
             raise ApiValidationError({"non_field_errors": [_("Phải là một đối tượng JSON.")]})
-        shown = _entry(survey)
+        shown = survey_entry(survey)
         try:
             data = E.survey_data(request.data, shown, list(shown.members.initial or []))
         except E.BadBody as bad:
             raise ApiValidationError(bad.errors) from None
-        page = _entry(survey, data)
+        page = survey_entry(survey, data)
         if not page.is_valid():
             raise ApiValidationError(E.entry_errors(page))
         try:

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from areas.scope import Capability, request_scope
 
 from .. import selectors, services
+from ..entry import survey_lock_reason
 from ..forms import AverageDecisionForm, AverageRequestForm
 from ..models import RequestDecision
-from .survey import _add_service_error, _lock_reason
+from .survey import _add_service_error
 
 
 @login_required
@@ -27,7 +28,7 @@ def average_request_list(request, pk: int):
     scope = request_scope(request)
     survey = selectors.survey_get_for_user(scope, pk)
     can_enter = scope.covers(survey.commune, Capability.ENTER)
-    lock_reason = _lock_reason(survey)
+    lock_reason = survey_lock_reason(survey)
     editable = can_enter and not lock_reason and survey.household.is_farm_household
     data = request.POST if request.method == "POST" else None
     if data is not None and not editable:

@@ -20,27 +20,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 from areas.scope import Capability, request_scope
 
 from .. import choices, facts, flow, selectors, services
+from ..entry import survey_entry, survey_lock_reason
 from ..forms import (
     INCOME_HOUSEHOLD,
     MEMBER_PREFIX,
     ExclusionForm,
     HouseholdCreateForm,
-    HouseholdForm,
-    MemberFormSet,
     NewMemberFormSet,
     SurveyEntry,
-    SurveyForm,
     with_added_member,
 )
 from ..models import PersonalDataAction, Survey, SurveyStatus
-from ..privacy import can_see_citizen_ids, mask_citizen_id
+from ..privacy import can_see_citizen_ids
 from ..reasons import describe, to_json
 from ..selectors import survey_get_for_change, survey_get_for_user
 from ..services import (
-    MEMBER_MODEL_FIELDS,
     ConcurrentEdit,
     household_exclude,
-    submission_for,
     survey_save,
 )
 
@@ -54,7 +50,9 @@ def survey_edit(request, pk: int):
     get = survey_get_for_change if request.method == "POST" else survey_get_for_user
     survey = get(scope, pk)
     can_enter = scope.covers(survey.commune, Capability.ENTER)
-    read_only = _lock_reason(survey) or ("" if can_enter else _("Bạn chỉ có quyền xem phiếu này."))
+    read_only = survey_lock_reason(survey) or (
+        "" if can_enter else _("Bạn chỉ có quyền xem phiếu này.")
+    )
     if request.method == "GET":
         # Personal data: full citizen IDs only for who enters them (households.privacy); the
         # view is logged (one INSERT). A POST comes only from someone who may change the survey.
@@ -65,12 +63,12 @@ def survey_edit(request, pk: int):
             household=survey.household,
             citizen_ids_shown=reveal,
         )
-        return _edit_page(request, survey, _entry(survey, reveal=reveal), read_only)
+        return _edit_page(request, survey, survey_entry(survey, reveal=reveal), read_only)
     if read_only:  # locked (submitted, or the round closed) while the page was open: keep the input
-        return _edit_page(request, survey, _entry(survey, request.POST), read_only)
+        return _edit_page(request, survey, survey_entry(survey, request.POST), read_only)
     if "add_member" in request.POST:
-        return _edit_page(request, survey, _entry(survey, with_added_member(request.POST)))
-    entry = _entry(survey, request.POST)
+        return _edit_page(request, survey, survey_entry(survey, with_added_member(request.POST)))
+    entry = survey_entry(survey, request.POST)
     if entry.is_valid() and _save(request, survey, entry):
         back = _list_query(request, survey)
         if request.POST.get("stay"):
@@ -102,7 +100,7 @@ def _with_list(url: str, query: str) -> str:
 def survey_preview(request, pk: int):
     """The class the unsaved form would get, with every indicator's reasons. Saves nothing."""
     survey = survey_get_for_change(request_scope(request), pk)
-    entry = _entry(survey, request.POST)
+    entry = survey_entry(survey, request.POST)
     context = {"survey": survey, "result": None, "errors": []}
     if entry.is_valid():
         context["result"] = _assessed(survey, entry)
@@ -115,7 +113,7 @@ def survey_preview(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def survey_exclude(request, pk: int):
     survey = survey_get_for_change(request_scope(request), pk)
-    lock_reason = _lock_reason(survey)
+    lock_reason = survey_lock_reason(survey)
     form = ExclusionForm(request.POST if request.method == "POST" else None)
     errors: list[str] = []
     if request.method == "POST" and not lock_reason and form.is_valid():
@@ -195,54 +193,6 @@ def _after_create(household):
     if survey:
         return redirect("survey_edit", survey.pk)
     return redirect("household_detail", household.pk)
-
-
-def _lock_reason(survey: Survey) -> str:
-    """Why nobody may change the survey now; empty when it is open for entry."""
-    round_ = survey.round
-    if not round_.is_open:
-        return _("Đợt rà soát %(round)s đã đóng.") % {"round": round_}
-    submission = submission_for(round_, survey.commune)
-    if submission and submission.is_locked:
-        return _(
-            "Kết quả rà soát của %(commune)s đã được gửi hoặc tiếp nhận: không thể sửa cho "
-            "đến khi cán bộ huyện trả lại hoặc mở lại."
-        ) % {"commune": survey.commune.label}
-    return ""
-
-
-def _prefill_source(survey: Survey) -> Survey | None:
-    """A surveyed survey shows its own facts; otherwise the household's last surveyed ones."""
-    if survey.status == SurveyStatus.SURVEYED:
-        return survey
-    return selectors.survey_last_surveyed_before(survey)
-
-
-def _entry(survey: Survey, data=None, *, reveal: bool = True) -> SurveyEntry:
-    """The page's forms; ``reveal`` False (a read-only viewer) shows citizen IDs masked."""
-    household = survey.household
-    source = _prefill_source(survey)
-    initial = SurveyForm.initial_from(source) if source else {}
-    initial["version"] = survey.version
-    members = list(
-        household.members.filter(is_current=True).order_by("pk").values(*MEMBER_MODEL_FIELDS)
-    )
-    if not reveal:
-        for member in members:
-            member["citizen_id"] = mask_citizen_id(member["citizen_id"])
-    entry = SurveyEntry(
-        SurveyForm(data, initial=initial, standard=survey.round.get_standard()),
-        HouseholdForm(data, initial=HouseholdForm.initial_from(household)),
-        MemberFormSet(
-            data,
-            initial=members,
-            prefix=MEMBER_PREFIX,
-            household=household,
-            form_kwargs={"on": survey.round.reference_date},
-        ),
-    )
-    entry.prefilled_from = source if source is not survey else None
-    return entry
 
 
 def _edit_page(request, survey: Survey, entry: SurveyEntry, read_only: str = ""):

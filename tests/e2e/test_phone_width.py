@@ -82,8 +82,14 @@ def main_pages(demo, username: str = "officer") -> list[tuple[str, str]]:
         ("analysis by ethnicity", f"{reverse('analysis')}?indicators=poor_rate&indicators="
                                   f"households&rows=commune&columns=ethnic&rounds={round_.pk}"),
     ]  # fmt: skip
+    # the import pages are for those who enter data (district staff and leaders: 403)
+    entering = [
+        ("import", reverse("import_upload")),
+        ("offline collection (ODK)", reverse("import_odk")),
+    ] if username in ("officer", "admin") else []  # fmt: skip
     return [
         *analysis,
+        *entering,
         ("home", reverse("home")),
         ("household list", f"{reverse('household_list')}?round={round_.pk}"),
         ("household", reverse("household_detail", args=[survey.household_id])),
