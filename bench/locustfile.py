@@ -12,8 +12,14 @@ The scenario is chosen by naming the user class on locust's command line.
   browser loads after it (the chart data and the map, read from the page's ``data-src`` and
   ``hx-get``), sending ``If-None-Match`` with the ETag it already holds, as a browser does;
   now and then a drill-down into an area of the breakdown table.
+- ``ApiUser`` (scenario "api"): a program on the REST API with a bearer token (no login form):
+  it pages through ``/api/v1/surveys/?round=<round>`` and ``/api/v1/households/`` following each
+  list's ``next`` link (from the first page again at the end), and reads one survey of the page it
+  last got (``/api/v1/surveys/<id>/``): a surveys page, a households page, a survey detail, with
+  the pause between each.
 
-Environment (set by web_load.py): BENCH_ROUND (the round's pk), BENCH_USERNAME, BENCH_PASSWORD,
+Environment (set by web_load.py): BENCH_TOKENS (the "api" scenario: the bearer tokens, comma
+separated, one a client), BENCH_ROUND (the round's pk), BENCH_USERNAME, BENCH_PASSWORD,
 BENCH_USERS (timing starts once all of them have logged in, plus BENCH_WARMUP seconds, and
 lasts BENCH_DURATION seconds),
 BENCH_WAIT ("min,max" seconds between a user's pages), BENCH_MARK (a file written when timing
@@ -44,6 +50,7 @@ WARMUP = float(os.environ.get("BENCH_WARMUP", "0"))
 DURATION = float(os.environ.get("BENCH_DURATION", "0"))  # timed seconds; 0: until locust's -t
 SUMMARY = os.environ.get("BENCH_SUMMARY", "")
 MARK = os.environ.get("BENCH_MARK", "")
+TOKENS = [t for t in os.environ.get("BENCH_TOKENS", "").split(",") if t]
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PAGINATION = re.compile(r"<nav[^>]*pagination.*?</nav>|<ul[^>]*pagination.*?</ul>", re.S | re.I)
@@ -260,3 +267,51 @@ class DashboardUser(PortalUser):
     def drill_down(self):
         if self.areas:
             self._page("/chi-tieu/" + random.choice(self.areas), "/chi-tieu/ [area]")
+
+
+class ApiUser(FastHttpUser):
+    """A program reading the API with its own token: no login, no session, no CSRF."""
+
+    wait_time = between(*WAIT)
+
+    def on_start(self):
+        self.token = TOKENS[_state["logged_in"] % len(TOKENS)] if TOKENS else ""
+        self.headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
+        self.next = {"surveys": None, "households": None}
+        self.survey_ids: list[int] = []
+        _state["logged_in"] += 1  # a token is ready at once: nothing to wait for
+        if _state["logged_in"] >= USERS and _state["started"] is None:
+            _state["started"] = time.time() + WARMUP
+
+    def _page(self, kind: str, first: str) -> None:
+        """The list's next page (its ``next`` link), or its first page again at the end."""
+        url = self.next[kind] or first
+        name = f"/api/v1/{kind}/ [{'next' if self.next[kind] else 'first'} page]"
+        with self.client.get(url, name=name, headers=self.headers, catch_response=True) as r:
+            try:
+                body = r.json() if r.status_code == 200 else {}
+            except ValueError:
+                body = {}
+            if "results" not in body:
+                r.failure(f"{kind}: {r.status_code}")
+                self.next[kind] = None
+                return
+            # ``next`` is absolute (http://127.0.0.1:port/...): keep only the path and query
+            self.next[kind] = re.sub(r"^https?://[^/]+", "", body["next"] or "") or None
+            if kind == "surveys":
+                self.survey_ids = [row["id"] for row in body["results"]]
+
+    @task
+    def page_and_detail(self):
+        self._page("surveys", f"/api/v1/surveys/?round={ROUND}" if ROUND else "/api/v1/surveys/")
+        self.wait()
+        self._page("households", "/api/v1/households/")
+        if self.survey_ids:
+            self.wait()
+            pk = random.choice(self.survey_ids)
+            with self.client.get(
+                f"/api/v1/surveys/{pk}/", name="/api/v1/surveys/<id>/", headers=self.headers,
+                catch_response=True,
+            ) as r:  # fmt: skip
+                if r.status_code != 200 or '"household"' not in (r.text or ""):
+                    r.failure(f"survey detail: {r.status_code}")

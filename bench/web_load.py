@@ -1,9 +1,10 @@
-"""Web load: the household list and the province dashboard under concurrent clients.
+"""Web load: the household list, the province dashboard and the REST API under concurrent clients.
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_seed
     export REDIS_URL=redis://127.0.0.1:6379/5     # optional: the cache (else local memory)
-    .venv/bin/python bench/web_load.py [--scenario list dashboard] [--duration 60] \\
-        [--workers 3] [--list-users 10] [--dashboard-users 50] \\
+    .venv/bin/python bench/web_load.py [--scenario list dashboard api] [--duration 60] \\
+        [--workers 3] [--list-users 10] [--dashboard-users 50] [--api-users 20] \\
+        [--api-throttle 100000/hour] \\
         [--results bench/results/web-load.txt] [--label TEXT] [--code DIR]
 
 For each scenario it starts gunicorn on 127.0.0.1 (a free port; sync workers, DJANGO_DEBUG=false,
@@ -14,6 +15,13 @@ requests a second and p50/p95/p99 of every timed request (logins are not timed) 
 of request, the peak RSS of the gunicorn workers (psutil, sampled every 0.2 s), their CPU time,
 and the load average before and after. Only loopback addresses are used; every run is bounded in
 time (locust's -t, and a hard timeout on each process).
+
+The "api" scenario (not run by default) needs no login: it makes one API token per client for the
+provincial leader through ``api.services.token_create`` before locust starts and deletes them
+after the run, whatever happens. The API throttles each user (settings ``REST_FRAMEWORK``, env
+``API_THROTTLE_USER``, 2000/hour by default) and every client is the same user, so gunicorn gets
+``API_THROTTLE_USER=--api-throttle`` (default 100000/hour, printed with the figures): the
+throttle is still checked on every request (a cache read and write), it only stops refusing.
 
 The database must hold demo data (units, the demo accounts of ``seed_demo``, households and a
 rollup: see bench/README.md) and its name must contain "bench" (the logins write sessions).
@@ -43,13 +51,56 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-SCENARIOS = {"list": "ListUser", "dashboard": "DashboardUser"}
+SCENARIOS = {"list": "ListUser", "dashboard": "DashboardUser", "api": "ApiUser"}
+DEFAULT_SCENARIOS = ["list", "dashboard"]  # the api scenario is asked for by name
 USERNAME = "lanhdao.tinh"  # the provincial leader: the widest scope, the province dashboard
 
 
+def django_child(database_url: str, code: str, what: str) -> dict:
+    """Run ``code`` through Django in a child process (this one stays free of Django and of a
+    database connection); its last line of output is JSON."""
+    env = os.environ | {
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "povertyportal.settings",
+    }
+    env.pop("REDIS_URL", None)
+    out = subprocess.run(  # noqa: S603 (our own interpreter)
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    if out.returncode:
+        sys.exit(f"cannot {what}: {out.stderr.strip()[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+LABEL = "bench/web_load.py"  # the name of the API tokens it makes
+
+
+def tokens_create(database_url: str, count: int) -> dict:
+    """``count`` API tokens of the provincial leader (``api.services.token_create``): their pks
+    and secrets."""
+    code = (
+        "import django, json; django.setup()\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from api.services import token_create\n"
+        f"u = get_user_model().objects.get(username={USERNAME!r})\n"
+        f"made = [token_create(by=u, user=u, name={LABEL!r}) for _ in range({count})]\n"
+        "print(json.dumps({'pks': [m.token.pk for m in made],\n"
+        "  'secrets': [m.secret for m in made]}))\n"
+    )
+    return django_child(database_url, code, "create the API tokens")
+
+
+def tokens_delete(database_url: str, pks: list[int]) -> int:
+    code = (
+        "import django, json; django.setup()\n"
+        "from api.models import ApiToken\n"
+        f"print(json.dumps(ApiToken.objects.filter(pk__in={pks!r}).delete()[0]))\n"
+    )
+    return django_child(database_url, code, "delete the API tokens")
+
+
 def bench_facts(database_url: str) -> dict:
-    """The measured round and the sizes, read through Django in a child process (this one stays
-    free of Django and of a database connection)."""
+    """The measured round and the sizes."""
     code = (
         "import django, json, os; django.setup()\n"
         "from django.contrib.auth import get_user_model\n"
@@ -63,17 +114,7 @@ def bench_facts(database_url: str) -> dict:
         "  'values': IndicatorValue.objects.filter(round=r).count() if r else 0,\n"
         f"  'leader': get_user_model().objects.filter(username={USERNAME!r}).exists()}}))\n"
     )
-    env = os.environ | {
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "povertyportal.settings",
-    }
-    env.pop("REDIS_URL", None)
-    out = subprocess.run(  # noqa: S603 (our own interpreter)
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    if out.returncode:
-        sys.exit(f"cannot read the bench database: {out.stderr.strip()[-2000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return django_child(database_url, code, "read the bench database")
 
 
 def free_port() -> int:
@@ -182,7 +223,20 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def run_scenario(name: str, args, facts: dict, env: dict) -> list[str]:
-    users = args.list_users if name == "list" else args.dashboard_users
+    counts = {"list": args.list_users, "dashboard": args.dashboard_users, "api": args.api_users}
+    users = counts[name]
+    tokens = {"pks": [], "secrets": []}
+    if name == "api":
+        tokens = tokens_create(env["DATABASE_URL"], users)
+        env = env | {"API_THROTTLE_USER": args.api_throttle}
+    try:
+        return _run_scenario(name, users, tokens["secrets"], args, facts, env)
+    finally:
+        if tokens["pks"]:
+            tokens_delete(env["DATABASE_URL"], tokens["pks"])
+
+
+def _run_scenario(name: str, users: int, tokens: list[str], args, facts: dict, env: dict):
     # The logins come first (an Argon2 hash each: half a second to a second on this machine when
     # busy), then the warm-up, then the timed part, which the locustfile ends after --duration
     # seconds; locust's -t is only the hard limit.
@@ -205,6 +259,7 @@ def run_scenario(name: str, args, facts: dict, env: dict) -> list[str]:
             "BENCH_MARK": str(sampler.mark),
             "BENCH_WARMUP": str(args.warmup),
             "BENCH_DURATION": str(args.duration),
+            "BENCH_TOKENS": ",".join(tokens),
         }
         command = [
             str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), SCENARIOS[name],
@@ -239,10 +294,17 @@ def ms(row: dict, key: str) -> str:
 def report(name, users, run_time, args, summary, sampler, cpu, wall, before, after, rc, err,
            forgotten):  # fmt: skip
     lines = [
-        f"[{name}] {users} clients: logins, {args.warmup:g} s warm-up, {args.duration} s timed "
+        f"[{name}] {users} clients: {'tokens' if name == 'api' else 'logins'}, "
+        f"{args.warmup:g} s warm-up, {args.duration} s timed "
         f"(a pause of {args.wait} s between a client's pages); gunicorn {args.workers} sync "
         f"workers; locust exit {rc}"
         + (f"; {forgotten} cached dashboard entries dropped first" if forgotten else "")
+        + (
+            f"; {users} API tokens of {USERNAME} (deleted after), "
+            f"API_THROTTLE_USER={args.api_throttle}"
+            if name == "api"
+            else ""
+        )
     ]
     if not summary or not summary.get("all", {}).get("count"):
         lines.append(f"[{name}] FAILED: no timed request; locust said: {err.strip()[-1500:]}")
@@ -250,8 +312,9 @@ def report(name, users, run_time, args, summary, sampler, cpu, wall, before, aft
     if summary["logged_in"] < users or summary["errors"] == summary["all"]["count"]:
         lines.append(f"[{name}] FAILED: logins or every request failed: {err.strip()[-1500:]}")
     total = summary["all"]
+    ready = "started" if name == "api" else "logged in"  # API clients have a token, no login
     lines.append(
-        f"[{name}] {summary['logged_in']}/{users} logged in; timed {summary['timed_seconds']} s: "
+        f"[{name}] {summary['logged_in']}/{users} {ready}; timed {summary['timed_seconds']} s: "
         f"{total['count']:,} requests, {summary['errors']} errors, {summary['rps']} req/s, "
         f"p50 {ms(total, 'p50')}, p95 {ms(total, 'p95')}, p99 {ms(total, 'p99')}, "
         f"max {ms(total, 'max')}"
@@ -287,13 +350,18 @@ def report(name, users, run_time, args, summary, sampler, cpu, wall, before, aft
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", nargs="+", choices=list(SCENARIOS), default=list(SCENARIOS))
+    parser.add_argument("--scenario", nargs="+", choices=list(SCENARIOS), default=DEFAULT_SCENARIOS)
     parser.add_argument(
         "--duration", type=int, default=60, help="timed seconds per scenario (after the logins)"
     )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (2-4)")
     parser.add_argument("--list-users", type=int, default=10)
     parser.add_argument("--dashboard-users", type=int, default=50)
+    parser.add_argument("--api-users", type=int, default=20)
+    parser.add_argument(
+        "--api-throttle", default="100000/hour",
+        help="API_THROTTLE_USER for the api scenario (every client is the same user)",
+    )  # fmt: skip
     parser.add_argument("--wait", default="0.5,1.5", help="min,max seconds between pages")
     parser.add_argument(
         "--warmup", type=float, help="seconds after the last login before timing (default 5; "

@@ -146,7 +146,13 @@ class Household(models.Model):
         verbose_name = _("hộ gia đình")
         verbose_name_plural = _("hộ gia đình")
         ordering = ["code"]
-        indexes = [models.Index(fields=["commune", "village"])]
+        indexes = [
+            models.Index(fields=["commune", "village"]),
+            # The API's households list (api.pagination.KeysetPagination) pages in (commune, id)
+            # order: with the commune index alone, one commune's deep page at 1,000,000
+            # households walked the primary key through 970,000 rows (bench/results/api-pages.txt).
+            models.Index(fields=["commune", "id"], name="household_list_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} · {self.head_name}"
