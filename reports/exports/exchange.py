@@ -33,19 +33,17 @@ import io
 import json
 import tempfile
 import zipfile
-from collections import defaultdict
 from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from areas.models import Unit
-from households.models import Member, SurveyDeprivation
 from households.privacy import mask_citizen_id
 from households.standards import STANDARDS
 
 from .common import ExportContext
-from .household_list import _chunks, _members, entries, revealed_communes
+from .household_list import _chunks, _members, chunk_rows, entries, revealed_communes
 
 TITLE = gettext_lazy("Tệp trao đổi dữ liệu với cơ sở dữ liệu quốc gia (CSV, nén zip)")
 LAYOUT = "povertyportal-exchange"
@@ -247,22 +245,7 @@ def write(ctx: ExportContext, out, progress: Callable[[int], None] | None = None
 
 
 def _chunk(chunk, communes, in_standard, revealed) -> tuple[list[list], list[list]]:
-    households = [e["household_id"] for e in chunk]
-    registry = defaultdict(list)
-    for row in (
-        Member.objects.filter(household_id__in=households)
-        .order_by("household_id", "pk")
-        .values_list(
-            "household_id", "pk", "full_name", "birth_date", "citizen_id", "relation", "sex",
-            "ethnicity", "is_current",
-        )
-    ):  # fmt: skip
-        registry[row[0]].append(row[1:])
-    deprived = defaultdict(set)
-    for survey_id, code in SurveyDeprivation.objects.filter(
-        survey_id__in=[e["pk"] for e in chunk]
-    ).values_list("survey_id", "indicator"):
-        deprived[survey_id].add(code)
+    registry, deprived = chunk_rows(chunk)
     household_rows, member_rows = [], []
     for e in chunk:
         province, commune = communes.get(e["commune_id"], ("", ""))

@@ -139,6 +139,28 @@ class Labels:
         return "; ".join(self.cause.get(c, c) for c in codes.split(",") if c)
 
 
+def chunk_rows(chunk: list[dict]) -> tuple[dict[int, list[tuple]], dict[int, set[str]]]:
+    """Two queries for a chunk of entries: each household's member rows (household id -> rows in
+    ``_members``' shape) and each survey's deprived indicators (survey id -> codes). Shared with
+    the exchange file (``exchange.py``)."""
+    registry: dict[int, list[tuple]] = defaultdict(list)
+    for row in (
+        Member.objects.filter(household_id__in=[e["household_id"] for e in chunk])
+        .order_by("household_id", "pk")
+        .values_list(
+            "household_id", "pk", "full_name", "birth_date", "citizen_id", "relation", "sex",
+            "ethnicity", "is_current",
+        )
+    ):  # fmt: skip
+        registry[row[0]].append(row[1:])
+    deprived: dict[int, set[str]] = defaultdict(set)
+    for survey_id, code in SurveyDeprivation.objects.filter(
+        survey_id__in=[e["pk"] for e in chunk]
+    ).values_list("survey_id", "indicator"):
+        deprived[survey_id].add(code)
+    return registry, deprived
+
+
 def _members(entry: dict, registry: list[tuple]) -> list[tuple]:
     """(name, relation, sex, birth date, ethnicity, citizen ID), the head first."""
     snapshot = entry["members_snapshot"]
@@ -185,22 +207,11 @@ def write_rows(
     number = 0
     mark = labels.mark
     for chunk in _chunks(entries.iterator(chunk_size=CHUNK), CHUNK):
-        households = [e["household_id"] for e in chunk]
-        registry = defaultdict(list)
-        for row in (
-            Member.objects.filter(household_id__in=households)
-            .order_by("household_id", "pk")
-            .values_list(
-                "household_id", "pk", "full_name", "birth_date", "citizen_id", "relation", "sex",
-                "ethnicity", "is_current",
-            )
-        ):  # fmt: skip
-            registry[row[0]].append(row[1:])
-        deprived = defaultdict(list)
-        for survey_id, code in SurveyDeprivation.objects.filter(
-            survey_id__in=[e["pk"] for e in chunk]
-        ).values_list("survey_id", "indicator"):
-            deprived[survey_id].append(labels.numbers.get(code, 0))
+        registry, deprived_codes = chunk_rows(chunk)
+        deprived = {
+            pk: [labels.numbers.get(code, 0) for code in codes]
+            for pk, codes in deprived_codes.items()
+        }
         for e in chunk:
             number += 1
             members = _members(e, registry.get(e["household_id"], []))

@@ -56,6 +56,13 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture
+def round_(cast):
+    """The open 2026 periodic round that the import tests fill (a test module may define its
+    own)."""
+    return open_round(cast.admin, 2026)
+
+
 @dataclass
 class Review:
     r24: ReviewRound

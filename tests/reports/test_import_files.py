@@ -23,16 +23,6 @@ pytestmark = pytest.mark.django_db
 HOUSEHOLDS, MEMBERS = "Hộ", "Thành viên"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def round_(cast):
-    return open_round(cast.admin, 2026)
-
-
 def letter(key: str, sheet: str = HOUSEHOLDS, standard=None) -> str:
     spec = C.HOUSEHOLD_COLUMNS if sheet == HOUSEHOLDS else C.MEMBER_COLUMNS
     if standard is not None:

@@ -39,16 +39,6 @@ from tests.reports.test_import_data import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def round_(cast):
-    return open_round(cast.admin, 2026)
-
-
 def three_new() -> tuple[list[dict], list[dict]]:
     households = [hh("P1", **POOR), hh("C1", **NEAR_POOR), hh("K1", village="Thôn 3")]
     members = [

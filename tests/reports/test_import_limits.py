@@ -11,23 +11,12 @@ import pytest
 
 from reports.imports import limits
 from reports.models import JobStatus
-from tests.households.factories import open_round
 from tests.reports.test_import_data import confirm, edit, validate, xlsx
 from tests.reports.test_import_files import HOUSEHOLDS, base, find, rejected
 
 pytestmark = pytest.mark.django_db
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHEET = "xl/worksheets/sheet1.xml"  # "Hộ" in write_rows' workbooks
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def round_(cast):
-    return open_round(cast.admin, 2026)
 
 
 @pytest.fixture

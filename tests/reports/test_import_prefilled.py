@@ -27,16 +27,6 @@ from tests.reports.test_import_data import confirm, edit, state, validate
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def round_(cast):
-    return open_round(cast.admin, 2026)
-
-
 NAMES = ("An", "Bình", "Cường", "Dũng", "Em", "Giang", "Hà", "Khoa")
 
 

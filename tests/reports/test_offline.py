@@ -29,16 +29,6 @@ pytestmark = pytest.mark.django_db
 XF = {"h": "http://www.w3.org/2002/xforms", "jr": "http://openrosa.org/javarosa"}
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def round_(cast):
-    return open_round(cast.admin, 2026)
-
-
 # --- the form ---------------------------------------------------------------------------------
 
 
