@@ -115,20 +115,43 @@ def contributions_demo_seed(*, seed: int = 2024) -> ContributionsDemoReport:
     return report
 
 
+def _before_a_record(rng, commune: Unit, purpose: str, taken: set[int], day: dt.date, value: int):
+    """A donor who gives for a purpose gives before the support it pays for: move the day to
+    shortly before the commune's first unpaid record of that kind in the same year that the gift
+    can pay for, when there is one before the day drawn. Without it, whether any use linked a
+    record depended on the draw, and so on the date the demo was generated (none on 1/12/2026)."""
+    record = (
+        SupportRecord.objects.filter(
+            household__commune=commune, kind__code=purpose, amount__isnull=False,
+            received_on__year=day.year, received_on__lt=day, amount__lte=value,
+        )
+        .exclude(pk__in=taken)
+        .order_by("received_on", "pk")
+        .first()
+    )  # fmt: skip
+    if record is None:
+        return day
+    earlier = record.received_on - dt.timedelta(days=rng.randrange(0, 30))
+    return max(earlier, dt.date(day.year, 1, 1))
+
+
 def _one(report, rng, users, communes, kinds, taken, day) -> None:
     name, donor_kind, cash, goods, per_unit, purpose = rng.choice(DONORS)
     province = rng.random() < 0.15
+    scale = rng.choice((1, 1, 2, 3)) if not province else rng.choice((3, 5))
+    count = rng.randint(2, 10) if goods else 0
+    value = cash * scale // 10 + per_unit * count
     if province:
         unit = Unit.objects.filter(level=Level.PROVINCE, code="51").valid_on(day).first()
         commune = None
     else:
         commune = rng.choice(communes)
+        if purpose:
+            day = _before_a_record(rng, commune, purpose, taken, day, value)
         unit = _fund(commune, day)
     if unit is None:
         return
     by = users["canbo.xa"] if unit.code == DEMO_COMMUNE else users["quantri"]
-    scale = rng.choice((1, 1, 2, 3)) if not province else rng.choice((3, 5))
-    count = rng.randint(2, 10) if goods else 0
     contribution = services.contribution_create(
         by=by, unit=unit, received_on=day, donor_name=name, donor_kind=donor_kind,
         cash_amount=cash * scale // 10, in_kind=f"{count} {goods.lower()}" if goods else "",
