@@ -26,7 +26,10 @@ class ImportForm(forms.Form):
     )
     file = forms.FileField(
         label=gettext_lazy("Tệp Excel (.xlsx)"),
-        help_text=gettext_lazy("Tối đa 20 MB và 50.000 dòng mỗi trang, theo tệp mẫu."),
+        help_text=gettext_lazy(
+            "Tối đa 20 MB và 50.000 dòng mỗi trang, theo tệp mẫu. Dữ liệu xuất từ ODK Central "
+            "(.zip, .csv) hoặc KoboToolbox (.xlsx) cũng được nhận."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.zip,.csv," + XLSX}),
         error_messages={
             "required": gettext_lazy("Chọn tệp Excel (.xlsx) để tải lên."),
